@@ -1,0 +1,62 @@
+"""PostLine: the application factory (Flask's flaskr pattern, no import-time side effects)."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from app.config import DEFAULT_SECRET_KEY, Defaults
+
+
+class ConfigurationError(RuntimeError):
+    """The site's configuration is unsafe or incomplete; the message says what to change."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Defaults in code, then ``instance/config.py``, then ``POSTLINE_*`` environment
+    variables, then ``config`` (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("POSTLINE")
+    if config:
+        app.config.update(config)
+    _check_secret_key(app)
+    _configure_database(app)
+
+    from app import sqlite_pragmas, web
+    from app.audit import listener
+    from app.extensions import db
+    from app.plugin_loader import load_plugins
+
+    db.init_app(app)
+    with app.app_context():
+        sqlite_pragmas.install(db.engine)
+    listener.install()
+    app.extensions["postline"] = load_plugins(app)
+    web.init_app(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    production = app.config["ENV"] == "production" and not app.testing
+    if production and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigurationError(
+            "refusing to start in production with the default secret key: set SECRET_KEY in "
+            "instance/config.py or POSTLINE_SECRET_KEY (`postline init` writes a random one)"
+        )
+
+
+def _configure_database(app: Flask) -> None:
+    url = app.config["DATABASE_URL"] or ""
+    if not url:
+        os.makedirs(app.instance_path, exist_ok=True)
+        url = "sqlite:///" + os.path.join(app.instance_path, "postline.sqlite")
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options: dict[str, Any] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("postgresql"):
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

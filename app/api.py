@@ -1,0 +1,35 @@
+"""The one stable facade for plugins (CKAN's toolkit lesson): a plugin imports PostLine
+things from here and nowhere else in ``app``, so the core can move its rooms around without
+breaking third-party business lines. Names are only ever added here."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from app.audit.listener import record as audit
+from app.audit.models import Audited
+from app.auth.permissions import has_permission, permission_required, public
+from app.customers.models import Customer
+from app.declarations import (
+    AgentForm,
+    CliCommand,
+    IVRNode,
+    Job,
+    NavItem,
+    Permission,
+    PluginBlueprint,
+    Report,
+    Setting,
+    TimelineEntry,
+)
+from app.extensions import db
+from app.hookspecs import hookimpl
+from app.plugin_settings import get_setting
+from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook
+from app.timeutil import local, utcnow
+
+__all__ = [
+    "AgentForm", "Audited", "CliCommand", "Column", "Customer", "IVRNode", "Job", "NavItem",
+    "Permission", "PluginBlueprint", "Report", "Setting", "TimelineEntry", "add_table_sheet",
+    "audit", "current_user", "db", "get_setting", "has_permission", "hookimpl", "local",
+    "neutralise", "permission_required", "public", "table_workbook", "utcnow",
+]

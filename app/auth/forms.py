@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.auth.roles import ROLES
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=64),
+                    Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Letters, digits, '.', '_' and '-' only."))],
+    )
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=128)])
+    roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()))
+    department_id = SelectField(_l("Department"), coerce=int, choices=[])
+    locale = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    active = BooleanField(_l("Active"), default=True)

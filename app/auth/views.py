@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug import Response
+
+from app.audit.listener import record
+from app.auth import lockout
+from app.auth.forms import LoginForm
+from app.auth.models import User
+from app.auth.permissions import permission_required, public
+from app.extensions import db
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> str | Response:
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        ip = request.remote_addr or ""
+        if lockout.is_locked(username):
+            # Not counted as a further failure: that would let an attacker keep a
+            # colleague locked out for ever. The audit trail still shows it.
+            record("login_refused_locked", "user_account", username)
+            db.session.commit()
+            form.username.errors.append(
+                _("Too many failed logins: this account is locked for 15 minutes."))
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active or not user.check_password(form.password.data):
+            lockout.remember(username, False, ip)
+            form.password.errors.append(_("Wrong username or password."))
+            return render_template("auth/login.html", form=form), 200
+        session.clear()  # a fresh session on login: no fixation
+        login_user(user)
+        lockout.remember(username, True, ip)
+        record("login", "user_account", str(user.id))
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: ``next`` must not send a freshly logged-in agent elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/logout", methods=["POST"])
+@permission_required("core.home")
+def logout() -> Response:
+    record("logout", "user_account", str(current_user.id))
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,46 @@
+"""Defaults for every setting; an instance overrides them in ``instance/config.py``
+and then through ``POSTLINE_*`` environment variables (``POSTLINE_DATABASE_URL``...)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+#: The key shipped in the code. ``create_app`` refuses to run in production with it,
+#: because anyone who reads this file could forge a session cookie.
+DEFAULT_SECRET_KEY = "postline-insecure-default-key"
+
+SHIPPED_PLUGINS = ("postcode",)
+
+
+class Defaults:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    #: ``production`` (default) or ``development``. Production refuses the default key.
+    ENV = "production"
+    #: Empty means the embedded SQLite file ``instance/postline.sqlite``.
+    DATABASE_URL = ""
+    #: Allow-list of plugin names (comma-separated in the environment).
+    PLUGINS = ",".join(SHIPPED_PLUGINS)
+    #: Start even if a listed plugin fails to load (the failure is shown on the admin page).
+    SKIP_BROKEN_PLUGINS = False
+
+    TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+    # Login lockout: this many failures inside the window lock the account for the window.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: Set True behind HTTPS; plain-HTTP intranet installs would lose their login otherwise.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=10)  # one shift plus overtime
+    WTF_CSRF_TIME_LIMIT = None  # agents keep a form open for a whole call
+
+    WEB_HOST = "127.0.0.1"
+    WEB_PORT = 5000
+    AGI_HOST = "127.0.0.1"
+    AGI_PORT = 4573

@@ -1,0 +1,82 @@
+"""Running the web role, and ``postline serve``: web, agi and worker as three child
+processes of one command, for the embedded single-machine install."""
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from flask import Flask
+
+log = logging.getLogger("postline.serve")
+
+ROLES = ("web", "agi", "worker")
+STOP_GRACE_SECONDS = 10
+
+
+def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: bool) -> None:
+    host = host or app.config["WEB_HOST"]
+    port = port or app.config["WEB_PORT"]
+    if dev:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("proc_name", "postline-web")
+
+        def load(self) -> Any:
+            return app
+
+    Gunicorn().run()
+
+
+def serve(app: Flask) -> int:
+    """Start the three roles; stop all when one dies or on Ctrl-C/SIGTERM. Returns the exit
+    code: 0 after a requested stop, 1 when a role died by itself."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    children = {
+        role: subprocess.Popen([sys.executable, "-m", "app.cli", role]) for role in ROLES
+    }
+    click_url = f"http://{app.config['WEB_HOST']}:{app.config['WEB_PORT']}/"
+    log.info("PostLine is starting: web %s, agi %s:%s", click_url, app.config["AGI_HOST"],
+             app.config["AGI_PORT"])
+    stopping = {"requested": False}
+
+    def request_stop(_signum: int, _frame: Any) -> None:
+        stopping["requested"] = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    died = None
+    while not stopping["requested"] and died is None:
+        died = next((role for role, p in children.items() if p.poll() is not None), None)
+        time.sleep(0.2)
+    if died:
+        log.error("%s stopped (exit %s); stopping the others", died, children[died].returncode)
+    _stop_all(children)
+    return 1 if died else 0
+
+
+def _stop_all(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for process in children.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for role, process in children.items():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log.warning("%s did not stop in %ss; killing it", role, STOP_GRACE_SECONDS)
+            process.kill()
+            process.wait()
+    log.info("PostLine stopped")

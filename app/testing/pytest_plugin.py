@@ -1,0 +1,194 @@
+"""Fixtures for testing PostLine and its plugins on both databases.
+
+Every test that uses ``app`` runs twice: on SQLite and on PostgreSQL
+(``POSTLINE_TEST_DATABASE_URL``, default the local ``test`` database). Each test session
+migrates one fresh schema per backend (a PostgreSQL schema of its own, so parallel runs do
+not meet) and empties the tables after each test. PostgreSQL missing means skipped, or a
+failure when ``POSTLINE_REQUIRE_PG=1`` (CI). ``POSTLINE_TEST_BACKENDS=sqlite`` limits a
+quick local run to one backend.
+
+Plugin authors override the ``postline_plugins`` fixture to enable their plugin."""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, inspect, text
+
+from app import create_app
+from app.testing import submit
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ("sqlite", "postgresql")
+TEST_PASSWORD = "correct horse battery"
+
+
+def _backends() -> list[str]:
+    chosen = os.environ.get("POSTLINE_TEST_BACKENDS", ",".join(BACKENDS))
+    return [b for b in BACKENDS if b in chosen.split(",")]
+
+
+class Databases:
+    """Makes empty databases: SQLite files, or PostgreSQL schemas dropped at the end."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.pg_schemas: list[str] = []
+        self.pg_url = os.environ.get("POSTLINE_TEST_DATABASE_URL", PG_DEFAULT)
+        self._pg_ok: bool | None = None
+
+    def new(self, backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{self.tmp / ('db-' + uuid.uuid4().hex[:8] + '.sqlite')}"
+        self.require_pg()
+        schema = "pl_" + uuid.uuid4().hex[:12]
+        engine = create_engine(self.pg_url)
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        self.pg_schemas.append(schema)
+        sep = "&" if "?" in self.pg_url else "?"
+        return f"{self.pg_url}{sep}options=-csearch_path%3D{schema}"
+
+    def require_pg(self) -> None:
+        if self._pg_ok is None:
+            try:
+                engine = create_engine(self.pg_url, connect_args={"connect_timeout": 3})
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                engine.dispose()
+                self._pg_ok = True
+            except Exception as exc:  # any failure to reach the server
+                self._pg_ok = False
+                self._pg_error = f"PostgreSQL unreachable at {self.pg_url}: {exc}"
+        if not self._pg_ok:
+            if os.environ.get("POSTLINE_REQUIRE_PG") == "1":
+                pytest.fail(self._pg_error + " (POSTLINE_REQUIRE_PG=1)")
+            pytest.skip(self._pg_error)
+
+    def drop_all(self) -> None:
+        if not self.pg_schemas:
+            return
+        engine = create_engine(self.pg_url)
+        with engine.begin() as conn:
+            for schema in self.pg_schemas:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postline_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    databases = Databases(tmp_path_factory.mktemp("postline-db"))
+    yield databases
+    databases.drop_all()
+
+
+def all_plugin_names() -> list[str]:
+    from app.plugin_loader import discover
+
+    return sorted(discover())
+
+
+def base_config(database_url: str, plugins: list[str]) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "DATABASE_URL": database_url,
+        "PLUGINS": ",".join(plugins),
+        "SERVER_NAME": "postline.test",
+    }
+
+
+def migrate(database_url: str, plugins: list[str]) -> None:
+    from app.extensions import db
+    from app.migrate import upgrade_all
+
+    app = create_app(base_config(database_url, plugins))
+    with app.app_context():
+        upgrade_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=_backends())
+def postline_database(request: pytest.FixtureRequest, postline_databases: Databases) -> str:
+    """A migrated database per backend, with the tables of every plugin found."""
+    url = postline_databases.new(request.param)
+    migrate(url, all_plugin_names())
+    return url
+
+
+@pytest.fixture
+def postline_plugins() -> list[str]:
+    """Plugins enabled in ``app``; override in a plugin's conftest to enable it."""
+    from app.config import SHIPPED_PLUGINS
+
+    return list(SHIPPED_PLUGINS)
+
+
+@pytest.fixture
+def app_config(postline_database: str, postline_plugins: list[str]) -> dict[str, Any]:
+    return base_config(postline_database, postline_plugins)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    from app.extensions import db
+
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        _empty_tables(db)
+        db.engine.dispose()
+
+
+def _empty_tables(db: Any) -> None:
+    existing = set(inspect(db.engine).get_table_names())
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name in existing:
+                conn.execute(table.delete())
+        if "apscheduler_jobs" in existing:
+            conn.execute(text("DELETE FROM apscheduler_jobs"))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Any]:
+    """``make_user("agent")`` → a saved user with that role (password TEST_PASSWORD)."""
+    from app.auth.models import User
+    from app.extensions import db
+
+    def make(*roles: str, username: str | None = None, password: str = TEST_PASSWORD) -> User:
+        user = User(username=username or f"{'-'.join(roles) or 'none'}-{uuid.uuid4().hex[:6]}",
+                    display_name="测试")
+        user.set_password(password)
+        user.set_roles(set(roles))
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient, make_user: Callable[..., Any]) -> Callable[..., FlaskClient]:
+    """``login("manager")`` → the test client, logged in as a new user with that role."""
+
+    def do_login(*roles: str) -> FlaskClient:
+        user = make_user(*roles)
+        response = submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do_login

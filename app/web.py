@@ -1,0 +1,127 @@
+"""Wires the web side of an app: extensions, core and plugin blueprints, the permission
+gate, navigation and language."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.permissions import check_views, enforce, has_permission
+from app.declarations import NavItem
+from app.extensions import babel, csrf, db, login_manager
+from app.plugin_loader import PluginError, collect
+from app.timeutil import local
+
+NAV_SECTIONS = ("desk", "backoffice", "reports", "admin")
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    _register_core_blueprints(app)
+    with app.app_context():
+        _register_plugin_blueprints(app)
+        _register_plugin_commands(app)
+    app.before_request(enforce)
+    app.context_processor(_template_globals)
+    _register_errors(app)
+    check_views(app)
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else the user's own, else the site's default
+    (zh_CN): the browser's language is not asked, the centre decides."""
+    languages = current_app.config["LANGUAGES"]
+    wanted = session.get("lang")
+    if not wanted and current_user and current_user.is_authenticated:
+        wanted = current_user.locale
+    return wanted if wanted in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_login(app: Flask) -> None:
+    from app.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user and user.active else None
+
+
+def _register_core_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.agents.views import bp as agents_bp
+    from app.auth.views import bp as auth_bp
+    from app.customers.views import bp as customers_bp
+    from app.main.views import bp as main_bp
+    from app.reports.views import bp as reports_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, customers_bp, agents_bp, reports_bp):
+        app.register_blueprint(bp)
+
+
+def _register_plugin_blueprints(app: Flask) -> None:
+    """Indico's rule: a plugin's blueprint is named after the plugin, so its endpoints
+    cannot collide with the core's or another plugin's."""
+    for item in collect("postline_blueprints"):
+        name = item.blueprint.name
+        if name != item.plugin and not name.startswith(item.plugin + "_"):
+            raise PluginError(f"plugin {item.plugin!r}: blueprint {name!r} must be named "
+                              f"{item.plugin!r} or start with '{item.plugin}_'")
+        app.register_blueprint(item.blueprint, url_prefix=f"/p/{item.plugin}")
+
+
+def _register_plugin_commands(app: Flask) -> None:
+    for item in collect("postline_cli_commands"):
+        name = item.command.name or item.name
+        if name != item.plugin and not name.startswith(item.plugin + "-"):
+            raise PluginError(f"plugin {item.plugin!r}: command {name!r} must be named "
+                              f"{item.plugin!r} or start with '{item.plugin}-'")
+        app.cli.add_command(item.command, name)
+
+
+def nav_for(user: Any) -> dict[str, list[NavItem]]:
+    sections: dict[str, list[NavItem]] = {name: [] for name in NAV_SECTIONS}
+    for item in collect("postline_nav_items"):
+        if has_permission(user, item.permission):
+            sections.setdefault(item.section, []).append(item)
+    return {name: items for name, items in sections.items() if items}
+
+
+def _template_globals() -> dict[str, Any]:
+    def nav() -> dict[str, list[NavItem]]:
+        if "nav" not in g:
+            g.nav = nav_for(current_user)
+        return g.nav
+
+    return {
+        "nav": nav,
+        "can": lambda name: has_permission(current_user, name),
+        "local": local,
+        "get_locale": get_locale,
+    }
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(_error: Any) -> tuple[str, int]:
+        return render_template("error.html", code=403, message=_("You do not have permission to open this page.")), 403
+
+    @app.errorhandler(404)
+    def not_found(_error: Any) -> tuple[str, int]:
+        return render_template("error.html", code=404, message=_("Page not found.")), 404
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: Any) -> Any:
+        flash(_("The form had expired; please submit it again."), "error")
+        return redirect(request.referrer or url_for("main.index"))

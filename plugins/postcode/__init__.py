@@ -1,0 +1,1 @@
+"""Postcode lookup (placeholder while being written)."""
