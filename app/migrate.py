@@ -43,9 +43,10 @@ def versions_dir(plugin: PluginInfo | None, create: bool = False) -> Path | None
     """Where a history's revision files live; ``None`` for a plugin without tables."""
     if plugin is None:
         return HERE / "versions"
-    if plugin.module is None or plugin.module.__file__ is None:
+    module_file = getattr(plugin.module, "__file__", None)
+    if module_file is None:
         return None
-    path = Path(plugin.module.__file__).parent / "migrations" / "versions"
+    path = Path(module_file).parent / "migrations" / "versions"
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path if path.is_dir() else None

@@ -63,6 +63,8 @@ def discover() -> dict[str, metadata.EntryPoint]:
 
 
 def load_plugins(app: Flask) -> PluginRegistry:
+    """Entry-point plugins named in ``PLUGINS``, plus ``PLUGIN_OBJECTS`` (a dict of name to
+    module or object, for tests and for embedding PostLine), which are always enabled."""
     from app import core_hooks
 
     pm = pluggy.PluginManager("postline")
@@ -85,6 +87,11 @@ def load_plugins(app: Flask) -> PluginRegistry:
             pm.register(info.module, name=name)
         except Exception as exc:  # a plugin may fail in any way; name it and go on or stop
             _fail(infos, name, f"plugin {name!r} failed to load: {exc.__class__.__name__}: {exc}", strict)
+
+    for name, obj in (app.config.get("PLUGIN_OBJECTS") or {}).items():
+        infos[name] = PluginInfo(name=name, version="-", module_name=getattr(obj, "__name__", name),
+                                 enabled=True, module=obj)
+        pm.register(obj, name=name)
 
     _check_pending(pm, infos, strict)
     for info in infos.values():
@@ -125,7 +132,7 @@ def _check_pending(pm: pluggy.PluginManager, infos: dict[str, PluginInfo], stric
 def _check_table_prefixes(info: PluginInfo, infos: dict[str, PluginInfo], strict: bool) -> None:
     from app.extensions import db
 
-    package = info.module.__name__
+    package = info.module_name.split(":")[0]
     for mapper in db.Model.registry.mappers:
         module = mapper.class_.__module__
         if module == package or module.startswith(package + "."):

@@ -2,6 +2,7 @@
 gate, navigation and language."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -12,7 +13,7 @@ from flask_login import current_user
 from app.auth.permissions import check_views, enforce, has_permission
 from app.declarations import NavItem
 from app.extensions import babel, csrf, db, login_manager
-from app.plugin_loader import PluginError, collect
+from app.plugin_loader import PluginError, collect, enabled_plugins
 from app.timeutil import local
 
 NAV_SECTIONS = ("desk", "backoffice", "reports", "admin")
@@ -20,6 +21,7 @@ NAV_SECTIONS = ("desk", "backoffice", "reports", "admin")
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs(app))
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
     _register_core_blueprints(app)
@@ -30,6 +32,18 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_globals)
     _register_errors(app)
     check_views(app)
+
+
+def _translation_dirs(app: Flask) -> list[str]:
+    """The core's catalog, then each enabled plugin's ``translations/`` folder, if any."""
+    dirs = [os.path.join(app.root_path, "translations")]
+    for info in enabled_plugins(app):
+        module_file = getattr(info.module, "__file__", None)
+        if module_file:
+            candidate = os.path.join(os.path.dirname(module_file), "translations")
+            if os.path.isdir(candidate):
+                dirs.append(candidate)
+    return dirs
 
 
 def select_locale() -> str:
