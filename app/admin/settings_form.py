@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from app.declarations import Setting
@@ -18,7 +19,7 @@ def _field(setting: Setting) -> Any:
     if setting.kind == "int":
         return IntegerField(label, description=desc, validators=[InputRequired()])
     if setting.kind == "choice":
-        return SelectField(label, description=desc, choices=list(setting.choices))
+        return SelectField(label, description=desc, choices=[SelectChoice(str(v), str(label)) for v, label in setting.choices])
     return StringField(label, description=desc, validators=[Optional()])
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 from werkzeug import Response
 
 from app.admin.settings_form import settings_form
@@ -35,8 +36,9 @@ def user_edit(user_id: int | None = None) -> str | Response:
     if user_id and user is None:
         abort(404)
     form = UserForm(obj=user, roles=sorted(user.roles) if user else [])
-    form.department_id.choices = [(0, "—")] + [
-        (d.id, d.name) for d in db.session.scalars(select(Department).order_by(Department.code))
+    form.department_id.choices = [SelectChoice("0", "—")] + [
+        SelectChoice(str(d.id), d.name)
+        for d in db.session.scalars(select(Department).order_by(Department.code))
     ]
     if request.method == "GET" and user:
         form.department_id.data = user.department_id or 0

@@ -49,18 +49,22 @@ def _plain(value: Any) -> Any:
 
 
 def _snapshot(obj: Audited, which: str) -> dict[str, Any]:
-    """Column values ``before`` or ``after`` the flush, secrets replaced by a marker."""
+    """Column values ``before`` or ``after`` the flush (unmasked: see :func:`_masked`)."""
     state = inspect(obj)
     values = {}
     for attr in state.mapper.column_attrs:
-        key = attr.key
-        hist = state.attrs[key].history
+        hist = state.attrs[attr.key].history
         if which == "before":
             value = hist.deleted[0] if hist.deleted else (hist.unchanged[0] if hist.unchanged else None)
         else:
-            value = hist.added[0] if hist.added else (hist.unchanged[0] if hist.unchanged else getattr(obj, key))
-        values[key] = "***" if key in obj.__audit_exclude__ else _plain(value)
+            value = hist.added[0] if hist.added else (hist.unchanged[0] if hist.unchanged else getattr(obj, attr.key))
+        values[attr.key] = _plain(value)
     return values
+
+
+def _masked(obj: Audited, values: dict[str, Any]) -> dict[str, Any]:
+    """Secrets become a marker: the trail shows that a password changed, never the hash."""
+    return {k: "***" if k in obj.__audit_exclude__ else v for k, v in values.items()}
 
 
 def _changed(obj: Audited) -> bool:
@@ -70,7 +74,7 @@ def _changed(obj: Audited) -> bool:
 
 def _row(action: str, obj: Audited, before: dict | None, after: dict | None) -> dict[str, Any]:
     actor_id, actor, ip = _actor()
-    identity = inspect(obj).identity
+    identity = inspect(obj).mapper.primary_key_from_instance(obj)
     return {
         "at": utcnow(),
         "actor_id": actor_id,
@@ -78,7 +82,7 @@ def _row(action: str, obj: Audited, before: dict | None, after: dict | None) -> 
         "ip": ip,
         "action": action,
         "object_type": type(obj).__tablename__,
-        "object_id": ",".join(str(v) for v in identity) if identity else "",
+        "object_id": ",".join(str(v) for v in identity if v is not None),
         "before": json.dumps(before, ensure_ascii=False, sort_keys=True) if before else None,
         "after": json.dumps(after, ensure_ascii=False, sort_keys=True) if after else None,
     }
@@ -88,15 +92,16 @@ def _after_flush(session: Session, _context: Any) -> None:
     rows = []
     for obj in session.new:
         if isinstance(obj, Audited):
-            rows.append(_row("create", obj, None, _snapshot(obj, "after")))
+            rows.append(_row("create", obj, None, _masked(obj, _snapshot(obj, "after"))))
     for obj in session.dirty:
         if isinstance(obj, Audited) and _changed(obj):
             before, after = _snapshot(obj, "before"), _snapshot(obj, "after")
             changed = {k for k in after if before.get(k) != after[k]}
-            rows.append(_row("update", obj, {k: before[k] for k in changed}, {k: after[k] for k in changed}))
+            rows.append(_row("update", obj, _masked(obj, {k: before[k] for k in changed}),
+                             _masked(obj, {k: after[k] for k in changed})))
     for obj in session.deleted:
         if isinstance(obj, Audited):
-            rows.append(_row("delete", obj, _snapshot(obj, "before"), None))
+            rows.append(_row("delete", obj, _masked(obj, _snapshot(obj, "before")), None))
     if rows:
         session.connection().execute(AuditLog.__table__.insert(), rows)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,7 +28,7 @@ class UserForm(FlaskForm):
     )
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=128)])
-    roles = MultiCheckboxField(_l("Roles"), choices=list(ROLES.items()))
+    roles = MultiCheckboxField(_l("Roles"), choices=[SelectChoice(k, v) for k, v in ROLES.items()])
     department_id = SelectField(_l("Department"), coerce=int, choices=[])
-    locale = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
     active = BooleanField(_l("Active"), default=True)

@@ -136,19 +136,32 @@ def app_config(postline_database: str, postline_plugins: list[str]) -> dict[str,
     return base_config(postline_database, postline_plugins)
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own ``g`` and database session), as in
+    production. Without this, the test's own app context would be shared by every request:
+    ``g`` (CSRF token, navigation) and ORM state would leak from one request to the next."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The app, with an app context pushed for the test body (``db.session`` works)."""
     from app.extensions import db
 
     application = create_app(app_config)
+    application.test_client_class = RequestIsolatedClient
     with application.app_context():
         yield application
         db.session.remove()
-        _empty_tables(db)
+        empty_tables(db)
         db.engine.dispose()
 
 
-def _empty_tables(db: Any) -> None:
+def empty_tables(db: Any) -> None:
+    """Delete every row (the schema stays): the next test starts from empty tables."""
     existing = set(inspect(db.engine).get_table_names())
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
