@@ -15,8 +15,9 @@ class ConfigurationError(RuntimeError):
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Defaults in code, then ``instance/config.py``, then ``POSTLINE_*`` environment
-    variables, then ``config`` (tests)."""
-    app = Flask(__name__, instance_relative_config=True)
+    variables, then ``config`` (tests). ``POSTLINE_INSTANCE_PATH`` chooses the instance
+    folder (it is needed before ``config.py`` can be read, so it is not a setting)."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path_from_env())
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("POSTLINE")
@@ -37,6 +38,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["postline"] = load_plugins(app)
     web.init_app(app)
     return app
+
+
+def instance_path_from_env() -> str | None:
+    """The instance folder named by ``POSTLINE_INSTANCE_PATH`` (absolute), or ``None`` for
+    Flask's default (``instance/`` beside the ``app`` package in a source checkout)."""
+    value = os.environ.get("POSTLINE_INSTANCE_PATH", "").strip()
+    return os.path.abspath(os.path.expanduser(value)) if value else None
+
+
+def default_instance_path() -> str:
+    """The folder ``create_app`` reads ``config.py`` from, without building an app."""
+    return instance_path_from_env() or Flask(__name__).instance_path
 
 
 def _check_secret_key(app: Flask) -> None:

@@ -5,6 +5,7 @@ mistake in the call from a failure of the work."""
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import secrets
 import sys
@@ -17,8 +18,9 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from app import ConfigurationError, create_app
+from app import ConfigurationError, create_app, default_instance_path
 from app.audit.listener import acting_as
 from app.auth.roles import ROLES
 from app.plugin_loader import PluginError
@@ -47,19 +49,26 @@ def as_cli_user(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command("init", with_appcontext=False)
 @click.option("--instance", "instance_path", type=click.Path(file_okay=False), default=None,
-              help="Instance folder (default: ./instance).")
+              help="Instance folder (default: the one the app reads, see POSTLINE_INSTANCE_PATH).")
 def init_command(instance_path: str | None) -> None:
     """Write instance/config.py with a random secret key, unless it exists."""
-    folder = Path(instance_path or Path.cwd() / "instance")
+    # The folder create_app reads, not the current directory's: otherwise an installed
+    # PostLine would write a key that it never reads.
+    folder = Path(instance_path or default_instance_path())
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "config.py"
-    if target.exists():
+    content = ("# Written by `postline init`; see instance/config.example.py for every setting.\n"
+               f"SECRET_KEY = {secrets.token_hex(32)!r}\n")
+    try:
+        # Created with mode 0600 from the start (never readable by others, not even for a
+        # moment) and only if absent (O_EXCL), so an existing key is never replaced.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
         click.echo(f"{target} exists; left as it is")
         return
-    target.write_text(
-        "# Written by `postline init`; see instance/config.example.py for every setting.\n"
-        f"SECRET_KEY = {secrets.token_hex(32)!r}\n", encoding="utf-8")
-    target.chmod(0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
+    os.chmod(target, 0o600)  # os.open's mode is filtered through the umask
     click.echo(f"wrote {target}")
 
 
@@ -293,6 +302,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except (ConfigurationError, PluginError) as exc:
         click.echo(f"postline: {exc}", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as exc:  # unreachable server, no schema yet: one line, no traceback
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        hint = ""
+        if "no such table" in reason or "does not exist" in reason:
+            hint = " (run `postline db upgrade` first)"
+        click.echo(f"postline: database error: {reason}{hint}", err=True)
         sys.exit(1)
 
 

@@ -1,5 +1,17 @@
 """Defaults for every setting; an instance overrides them in ``instance/config.py``
-and then through ``POSTLINE_*`` environment variables (``POSTLINE_DATABASE_URL``...)."""
+and then through ``POSTLINE_*`` environment variables (``POSTLINE_DATABASE_URL``...).
+
+Precedence, lowest first: these defaults, ``config.py`` in the instance folder,
+``POSTLINE_<NAME>`` environment variables (values are parsed as JSON where they can be, so
+``POSTLINE_WEB_PORT=8000`` is an int and ``POSTLINE_SKIP_BROKEN_PLUGINS=true`` a bool), and
+last the dict given to ``create_app`` (tests).
+
+The instance folder is ``instance/`` beside the ``app`` package in a source checkout (Flask's
+rule; ``<prefix>/var/app-instance`` for an installed package). ``POSTLINE_INSTANCE_PATH``
+points elsewhere, e.g. ``/etc/postline`` or one folder per site on a shared host; it is read
+from the environment only, because it is needed before ``config.py`` can be found.
+``postline init`` writes ``config.py`` with a random ``SECRET_KEY`` into that same folder.
+``postgres://`` and ``postgresql://`` URLs are used with the psycopg 3 driver."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import select
+from sqlalchemy import MetaData, Table, select
 
 from app.extensions import db
 from app.plugin_loader import PluginInfo, enabled_plugins, registry
@@ -25,7 +25,11 @@ FOREIGN_TABLES = ("apscheduler_jobs",)
 
 
 def include_name_for(plugin: str | None, plugin_names: tuple[str, ...]) -> Callable[..., bool]:
-    """Autogenerate sees only the tables of the history being written."""
+    """Autogenerate sees only the tables of the history being written.
+
+    Alembic applies ``include_name`` to names reflected from the database only; tables that
+    exist only in the models go through ``include_object`` (:func:`include_object_for`), so
+    both are needed, or a plugin's first revision would create the core's tables too."""
 
     def include_name(name: str | None, type_: str, _parents: dict[str, Any]) -> bool:
         if type_ != "table" or name is None:
@@ -37,6 +41,17 @@ def include_name_for(plugin: str | None, plugin_names: tuple[str, ...]) -> Calla
         return not any(name.startswith(p + "_") for p in plugin_names)
 
     return include_name
+
+
+def include_object_for(plugin: str | None, plugin_names: tuple[str, ...]) -> Callable[..., bool]:
+    """The same rule as :func:`include_name_for`, for the models' side of the comparison."""
+    include_name = include_name_for(plugin, plugin_names)
+
+    def include_object(_obj: Any, name: str | None, type_: str, _reflected: bool,
+                       _compare_to: Any) -> bool:
+        return include_name(name, type_, {}) if type_ == "table" else True
+
+    return include_object
 
 
 def versions_dir(plugin: PluginInfo | None, create: bool = False) -> Path | None:
@@ -85,24 +100,32 @@ def plugin_info(name: str) -> PluginInfo:
 def install_plugin(name: str) -> str:
     """Create or upgrade the plugin's tables and record the installed version."""
     info = plugin_info(name)
+    schema_changed = False
     if versions_dir(info) is not None:
+        before = current_revisions(info)
         _run(info, lambda cfg: command.upgrade(cfg, "head"))
+        schema_changed = current_revisions(info) != before
     row = db.session.get(PluginInstall, name)
     if row is None:
         db.session.add(PluginInstall(name=name, version=info.version))
         action = "installed"
-    else:
+    elif schema_changed or row.version != info.version:
         row.version, row.upgraded_at = info.version, utcnow()
         action = "upgraded"
-    db.session.commit()
+    else:  # nothing to record: a second `db upgrade` changes nothing (no audit noise either)
+        action = "up to date"
+    db.session.commit()  # also ends the read transaction before the next plugin's migration
     return action
 
 
 def uninstall_plugin(name: str) -> None:
-    """Drop the plugin's tables (its whole migration history, downgraded to base)."""
+    """Drop the plugin's tables (its whole migration history, downgraded to base, and then
+    its empty version table: nothing of the plugin is left in the schema)."""
     info = plugin_info(name)
     if versions_dir(info) is not None:
         _run(info, lambda cfg: command.downgrade(cfg, "base"))
+        with db.engine.begin() as connection:
+            Table(f"alembic_version_{info.name}", MetaData()).drop(connection, checkfirst=True)
     row = db.session.get(PluginInstall, name)
     if row is not None:
         db.session.delete(row)

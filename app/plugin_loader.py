@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "postline.plugins"
 CORE = "core"
+#: Hooks whose names belong to the declaring plugin: the core reads settings as
+#: ``(plugin, name)`` and schedules jobs as ``<plugin>.<name>``, so two plugins may both
+#: have a setting ``greeting``; only one plugin declaring a name twice is refused.
+PLUGIN_SCOPED_HOOKS = frozenset({"postline_settings", "postline_jobs"})
 
 
 class PluginError(RuntimeError):
@@ -98,6 +102,8 @@ def load_plugins(app: Flask) -> PluginRegistry:
         if info.module is not None and pm.is_registered(info.module):
             info.hooks = sorted(c.name for c in pm.get_hookcallers(info.module) or ())
             _check_table_prefixes(info, infos, strict)
+            if info.error:  # refused while skipping broken plugins: it declares nothing
+                pm.unregister(info.module)
     return PluginRegistry(pm=pm, plugins=infos)
 
 
@@ -152,15 +158,16 @@ def enabled_plugins(app: Flask | None = None) -> list[PluginInfo]:
 
 def collect(hook_name: str, app: Flask | None = None, **kwargs: Any) -> list[Any]:
     """Everything the core and the enabled plugins declare through ``hook_name``: each item
-    tagged with its plugin, names unique, ordered by (weight, name) and never by the order
-    in which pluggy happened to register the plugins.
+    tagged with its plugin, names unique (within the plugin for ``PLUGIN_SCOPED_HOOKS``),
+    ordered by (weight, name, plugin) and never by the order in which pluggy happened to
+    register the plugins.
 
     Results of argument-less hooks are cached on the app: declarations are static."""
     reg = registry(app)
     if not kwargs and hook_name in reg.cache:
         return reg.cache[hook_name]
     items: list[Any] = []
-    seen: dict[str, str] = {}
+    seen: dict[Any, str] = {}
     hook = getattr(reg.pm.hook, hook_name)
     for impl in hook.get_hookimpls():
         args = {k: v for k, v in kwargs.items() if k in impl.argnames}
@@ -170,14 +177,15 @@ def collect(hook_name: str, app: Flask | None = None, **kwargs: Any) -> list[Any
             raise PluginError(f"plugin {impl.plugin_name!r}: hook {hook_name} failed: {exc}") from exc
         for item in result:
             item.plugin = impl.plugin_name
-            if item.name in seen:
+            key = (impl.plugin_name, item.name) if hook_name in PLUGIN_SCOPED_HOOKS else item.name
+            if key in seen:
                 raise PluginError(
                     f"{hook_name}: name {item.name!r} is declared by both "
-                    f"{seen[item.name]!r} and {impl.plugin_name!r}"
+                    f"{seen[key]!r} and {impl.plugin_name!r}"
                 )
-            seen[item.name] = impl.plugin_name
+            seen[key] = impl.plugin_name
             items.append(item)
-    items.sort(key=lambda item: (item.weight, item.name))
+    items.sort(key=lambda item: (item.weight, item.name, item.plugin))
     if not kwargs:
         reg.cache[hook_name] = items
     return items

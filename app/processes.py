@@ -33,6 +33,10 @@ def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: b
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
             self.cfg.set("proc_name", "postline-web")
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn >= 25 opens one control socket per user ($HOME/.gunicorn), which
+                # several sites (or web processes) on one host would fight over; unused here.
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             return app
@@ -44,19 +48,25 @@ def serve(app: Flask) -> int:
     """Start the three roles; stop all when one dies or on Ctrl-C/SIGTERM. Returns the exit
     code: 0 after a requested stop, 1 when a role died by itself."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    children = {
-        role: subprocess.Popen([sys.executable, "-m", "app.cli", role]) for role in ROLES
-    }
-    click_url = f"http://{app.config['WEB_HOST']}:{app.config['WEB_PORT']}/"
-    log.info("PostLine is starting: web %s, agi %s:%s", click_url, app.config["AGI_HOST"],
-             app.config["AGI_PORT"])
     stopping = {"requested": False}
 
     def request_stop(_signum: int, _frame: Any) -> None:
         stopping["requested"] = True
 
+    # Before the children exist: a Ctrl-C while they start must not orphan them.
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        for role in ROLES:
+            children[role] = subprocess.Popen([sys.executable, "-m", "app.cli", role])
+    except OSError:
+        log.exception("could not start the %s role", role)
+        _stop_all(children)
+        return 1
+    click_url = f"http://{app.config['WEB_HOST']}:{app.config['WEB_PORT']}/"
+    log.info("PostLine is starting: web %s, agi %s:%s", click_url, app.config["AGI_HOST"],
+             app.config["AGI_PORT"])
     died = None
     while not stopping["requested"] and died is None:
         died = next((role for role, p in children.items() if p.poll() is not None), None)

@@ -25,7 +25,13 @@ from app.plugin_loader import collect
 
 log = logging.getLogger("postline.worker")
 
-ADVISORY_LOCK_KEY = 0x706F73746C696E65 & 0x7FFFFFFFFFFFFFFF  # "postline"
+#: First half of the two-part advisory lock key ("plin"); the second half is a hash of the
+#: schema, so two sites sharing one PostgreSQL database in different schemas (and parallel
+#: test runs) each have their own worker.
+ADVISORY_LOCK_CLASS = 0x706C696E
+_SITE_KEY = ":k, hashtext(coalesce(current_schema(), ''))"
+TRY_LOCK = text(f"SELECT pg_try_advisory_lock({_SITE_KEY})")
+UNLOCK = text(f"SELECT pg_advisory_unlock({_SITE_KEY})")
 LOCK_RETRY_SECONDS = 10
 
 # The app the scheduled jobs run in. Jobs are stored by reference ("app.worker:run_job"),
@@ -81,8 +87,9 @@ def scheduler_lock(app: Flask, stop: threading.Event) -> Iterator[bool]:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "postgresql":
+        key = {"k": ADVISORY_LOCK_CLASS}
         with engine.connect() as conn:
-            while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar():
+            while not conn.execute(TRY_LOCK, key).scalar():
                 conn.rollback()
                 log.info("another worker holds the scheduler; waiting")
                 if stop.wait(LOCK_RETRY_SECONDS):
@@ -92,11 +99,11 @@ def scheduler_lock(app: Flask, stop: threading.Event) -> Iterator[bool]:
             try:
                 yield True
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                conn.execute(UNLOCK, key)
                 conn.commit()
         return
-    path = os.path.join(app.instance_path, "worker.lock")
-    os.makedirs(app.instance_path, exist_ok=True)
+    path = lock_file_path(app, engine)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as handle:
         while True:
             try:
@@ -111,6 +118,15 @@ def scheduler_lock(app: Flask, stop: threading.Event) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_file_path(app: Flask, engine: Any) -> str:
+    """Beside the SQLite file: the lock guards that database, whichever instance folder
+    the process was started with (an in-memory database falls back to the instance folder)."""
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        return os.path.abspath(database) + ".worker.lock"
+    return os.path.join(app.instance_path, "worker.lock")
 
 
 def make_scheduler(app: Flask) -> BackgroundScheduler:

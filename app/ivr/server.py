@@ -12,6 +12,7 @@ import socketserver
 import threading
 from typing import Any
 
+import click
 from flask import Flask
 
 log = logging.getLogger("postline.agi")
@@ -57,7 +58,12 @@ class AGIServer(socketserver.ThreadingTCPServer):
 def run_agi(app: Flask, host: str | None, port: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     address = (host or app.config["AGI_HOST"], port or app.config["AGI_PORT"])
-    with AGIServer(address, AGIHandler) as server:
+    try:
+        server = AGIServer(address, AGIHandler)
+    except OSError as exc:  # port taken, or not ours to bind: one line, exit 1
+        raise click.ClickException(f"FastAGI cannot listen on {address[0]}:{address[1]}: "
+                                   f"{exc.strerror or exc}") from exc
+    with server:
         stop = threading.Event()
 
         def request_stop(_signum: int, _frame: Any) -> None:

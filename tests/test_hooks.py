@@ -1,0 +1,380 @@
+"""Every hook, end to end: a test plugin (``testplug``, registered through the
+``PLUGIN_OBJECTS`` setting) declares one thing through each hook, and each
+``test_hook_<hookspec>`` shows what a user sees of it. ``tests/test_hook_contract.py``
+fails when a hookspec has no test here (Datasette's rule: every hook documented and tested).
+
+The plugin imports PostLine things from ``app.api`` only, like a real one; the tests
+themselves may look inside the core."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from typing import Any
+
+import click
+import pytest
+from flask import Blueprint, url_for
+from flask.cli import ScriptInfo
+from flask_wtf import FlaskForm
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from app import api, worker
+from app.api import (
+    AgentForm,
+    CliCommand,
+    IVRNode,
+    Job,
+    NavItem,
+    Permission,
+    PluginBlueprint,
+    Report,
+    Setting,
+    TimelineEntry,
+    hookimpl,
+    permission_required,
+    public,
+)
+from app.audit.models import AuditLog
+from app.auth.permissions import has_permission
+from app.customers.models import Customer
+from app.extensions import db
+from app.plugin_loader import collect
+from app.testing import submit
+from app.testing.pytest_plugin import TEST_PASSWORD, base_config
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLUGIN = "testplug"
+USE = "testplug.use"        # granted to agents by default
+REPORT = "testplug.report"  # granted to team leaders by default
+
+# --- the test plugin --------------------------------------------------------------------
+
+bp = Blueprint(PLUGIN, __name__)
+
+
+@bp.route("/")
+@permission_required(USE)
+def index() -> str:
+    return f"<p id=greeting>{api.get_setting(PLUGIN, 'greeting')}</p>"
+
+
+@bp.route("/ping")
+@public
+def ping() -> str:
+    return "pong"
+
+
+class PickupForm(FlaskForm):
+    tracking = StringField("Tracking number", validators=[DataRequired()])
+
+
+class ReportForm(FlaskForm):
+    region = StringField("Region", validators=[DataRequired()])
+
+
+class Greeting:
+    def run(self, call: Any) -> str:
+        call.data["testplug.greeted"] = True
+        return "menu"
+
+
+def nightly() -> None:
+    """The job: leaves an audit line, which shows it ran in an app context as the job."""
+    api.audit("nightly", PLUGIN)
+    api.db.session.commit()
+
+
+@click.command("testplug-hello")
+@click.option("--name", default="world")
+def hello_command(name: str) -> None:
+    """Greets (uses the app: the plugin's setting)."""
+    click.echo(f"{api.get_setting(PLUGIN, 'greeting')}, {name}")
+
+
+class TestPlugin:
+    """One declaration per hook; records the calls of its agent form's ``handle``."""
+
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(self) -> None:
+        self.handled: list[tuple[str, str]] = []
+
+    def handle_pickup(self, form: Any, user: Any) -> str:
+        self.handled.append((form.tracking.data, user.username))
+        return f"Pickup {form.tracking.data} booked"
+
+    @staticmethod
+    def build_report(params: dict[str, Any]) -> Workbook:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Calls"
+        ws.append(["Region", "Calls"])
+        ws.append([params["region"], 42])
+        return wb
+
+    @hookimpl
+    def postline_permissions(self) -> list[Permission]:
+        return [Permission(USE, "Use the test plugin", roles=("agent",)),
+                Permission(REPORT, "Test plugin report", roles=("teamlead",))]
+
+    @hookimpl
+    def postline_nav_items(self) -> list[NavItem]:
+        return [NavItem("testplug.home", "Testplug home", "testplug.index", USE, "desk", 50)]
+
+    @hookimpl
+    def postline_blueprints(self) -> list[PluginBlueprint]:
+        return [PluginBlueprint(PLUGIN, bp)]
+
+    @hookimpl
+    def postline_agent_forms(self) -> list[AgentForm]:
+        return [AgentForm("testplug.pickup", "Book a pickup", PickupForm, self.handle_pickup, USE)]
+
+    @hookimpl
+    def postline_reports(self) -> list[Report]:
+        return [Report("testplug.calls", "Calls by region", REPORT, self.build_report,
+                       form_class=ReportForm, description="Calls per region")]
+
+    @hookimpl
+    def postline_ivr_nodes(self) -> list[IVRNode]:
+        return [IVRNode("testplug.greeting", "Greet the caller", Greeting)]
+
+    @hookimpl
+    def postline_jobs(self) -> list[Job]:
+        return [Job("nightly", nightly, "cron", {"hour": 2}, title="Nightly clean-up")]
+
+    @hookimpl
+    def postline_settings(self) -> list[Setting]:
+        return [Setting("greeting", "Greeting", default="Hello"),
+                Setting("max_items", "Most items", default=5, kind="int"),
+                Setting("loud", "Shout", default=True, kind="bool")]
+
+    @hookimpl
+    def postline_customer_timeline(self, customer: Any) -> list[TimelineEntry]:
+        if not customer.phone.startswith("139"):
+            return []
+        base = datetime(2024, 5, 1, 8, 0)
+        return [TimelineEntry("testplug.parcel", base, f"Parcel for {customer.name} posted"),
+                TimelineEntry("testplug.delivered", base + timedelta(days=2),
+                              f"Parcel for {customer.name} delivered", detail="signed by neighbour")]
+
+    @hookimpl
+    def postline_cli_commands(self) -> list[CliCommand]:
+        return [CliCommand("testplug-hello", hello_command)]
+
+
+@pytest.fixture
+def plugin() -> TestPlugin:
+    return TestPlugin()
+
+
+@pytest.fixture
+def postline_plugins() -> list[str]:
+    """No entry-point plugin: what these tests see comes from the test plugin alone."""
+    return []
+
+
+@pytest.fixture
+def app_config(postline_database: str, postline_plugins: list[str], plugin: TestPlugin) -> dict[str, Any]:
+    return base_config(postline_database, postline_plugins) | {"PLUGIN_OBJECTS": {PLUGIN: plugin}}
+
+
+def _html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def client_as(app, make_user):
+    """``client_as("agent")`` → a new test client, logged in as a new user with that role."""
+
+    def log_in(*roles: str):
+        client = app.test_client()
+        user = make_user(*roles)
+        response = submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD})
+        assert response.status_code == 302, _html(response)
+        client.username = user.username
+        return client
+
+    return log_in
+
+
+# --- one test per hook ------------------------------------------------------------------
+
+def test_hook_postline_permissions(app, make_user, client_as):
+    agent, backoffice, admin = make_user("agent"), make_user("backoffice"), make_user("admin")
+    assert has_permission(agent, USE) and not has_permission(agent, REPORT)
+    assert not has_permission(backoffice, USE)
+    assert has_permission(admin, USE) and has_permission(admin, REPORT)  # admin holds all
+    # ... and the views guarded by it obey the default roles.
+    assert client_as("agent").get("/p/testplug/").status_code == 200
+    assert client_as("backoffice").get("/p/testplug/").status_code == 403
+
+
+def test_hook_postline_nav_items(app, client_as):
+    html = _html(client_as("agent").get("/"))
+    assert 'data-nav="testplug.home"' in html
+    assert 'href="/p/testplug/"' in html
+    html = _html(client_as("backoffice").get("/"))
+    assert 'data-nav="customers"' in html  # the menu is there ...
+    assert 'data-nav="testplug.home"' not in html  # ... without the item
+    assert "Testplug home" not in html
+
+
+def test_hook_postline_blueprints(app, client, client_as):
+    with app.test_request_context():
+        assert url_for("testplug.index") == "/p/testplug/"
+    assert client.get("/p/testplug/ping").get_data(as_text=True) == "pong"  # a public view
+    anonymous = client.get("/p/testplug/")
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    assert client.get("/testplug/").status_code == 404  # mounted under /p/ only
+    assert client_as("backoffice").get("/p/testplug/").status_code == 403
+    response = client_as("agent").get("/p/testplug/")
+    assert response.status_code == 200
+    assert "<p id=greeting>Hello</p>" in _html(response)
+
+
+def test_hook_postline_agent_forms(app, plugin, client_as):
+    teamlead = client_as("teamlead")  # holds desk.forms but not the form's own permission
+    assert "Book a pickup" not in _html(teamlead.get("/desk/forms"))
+    assert teamlead.get("/desk/forms/testplug.pickup").status_code == 404
+
+    agent = client_as("agent")
+    assert 'href="/desk/forms/testplug.pickup"' in _html(agent.get("/desk/forms"))
+    page = agent.get("/desk/forms/testplug.pickup")
+    assert page.status_code == 200
+    assert "Book a pickup" in _html(page) and 'name="tracking"' in _html(page)
+
+    # No CSRF token, or an invalid form: handle() is not called.
+    assert agent.post("/desk/forms/testplug.pickup", data={"tracking": "EA1"}).status_code == 302
+    invalid = submit(agent, "/desk/forms/testplug.pickup", {"tracking": ""})
+    assert invalid.status_code == 200
+    assert plugin.handled == []
+
+    done = submit(agent, "/desk/forms/testplug.pickup", {"tracking": "EA123456789CN"},
+                  follow_redirects=True)
+    assert done.status_code == 200
+    assert "Pickup EA123456789CN booked" in _html(done)  # handle()'s confirmation
+    assert plugin.handled == [("EA123456789CN", agent.username)]  # with the logged-in user
+
+
+def test_hook_postline_reports(app, client_as):
+    manager = client_as("manager")  # may open reports, but not this one
+    assert 'data-report="testplug.calls"' not in _html(manager.get("/reports/"))
+    assert manager.get("/reports/testplug.calls").status_code == 404
+
+    teamlead = client_as("teamlead")
+    listing = _html(teamlead.get("/reports/"))
+    assert 'data-report="testplug.calls"' in listing and "Calls by region" in listing
+    form = teamlead.get("/reports/testplug.calls")
+    assert form.status_code == 200 and 'name="region"' in _html(form)
+    response = submit(teamlead, "/reports/testplug.calls", {"region": "江苏"})
+    assert response.status_code == 200
+    assert response.mimetype == XLSX
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.get_data()))["Calls"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Region", "Calls"], ["江苏", 42]]
+    downloads = db.session.scalars(select(AuditLog).where(AuditLog.action == "download")).all()
+    assert [(a.object_type, a.object_id, a.actor) for a in downloads] == \
+        [("report", "testplug.calls", teamlead.username)]
+
+
+def test_hook_postline_ivr_nodes(app):
+    nodes = {node.name: node for node in collect("postline_ivr_nodes")}
+    node = nodes["testplug.greeting"]
+    assert node.plugin == PLUGIN  # tagged by collect(), not by the plugin
+    assert node.title == "Greet the caller"
+
+    class Call:
+        def __init__(self) -> None:
+            self.data: dict[str, Any] = {}
+
+    call = Call()
+    assert node.node_class().run(call) == "menu"
+    assert call.data == {"testplug.greeted": True}
+
+
+def test_hook_postline_jobs(app, monkeypatch):
+    jobs = worker.declared_jobs(app)
+    job = jobs["testplug.nightly"]  # the id is <plugin>.<name>
+    assert (job.plugin, job.trigger, job.trigger_args) == (PLUGIN, "cron", {"hour": 2})
+
+    # The worker persists it in the database's job store ...
+    scheduler = worker.make_scheduler(app)
+    scheduler.start(paused=True)
+    try:
+        worker.sync_jobs(scheduler, jobs)
+        stored = scheduler.get_job("testplug.nightly")
+        assert stored is not None and stored.name == "Nightly clean-up"
+        assert stored.next_run_time.hour == 2
+    finally:
+        scheduler.shutdown(wait=False)
+
+    # ... and runs it by name, in an app context, as the job.
+    monkeypatch.setattr(worker, "_worker_app", app)
+    worker.run_job("testplug.nightly")
+    db.session.rollback()
+    ran = db.session.scalars(select(AuditLog).where(AuditLog.action == "nightly")).all()
+    assert [(a.object_type, a.actor) for a in ran] == [(PLUGIN, "job:testplug.nightly")]
+
+
+def test_hook_postline_settings(app, client_as):
+    assert api.get_setting(PLUGIN, "greeting") == "Hello"
+    assert api.get_setting(PLUGIN, "max_items") == 5
+    assert api.get_setting(PLUGIN, "loud") is True
+
+    assert client_as("manager").get("/admin/plugins/testplug/settings").status_code == 403
+
+    admin = client_as("admin")
+    assert 'href="/admin/plugins/testplug/settings"' in _html(admin.get("/admin/plugins"))
+    page = _html(admin.get("/admin/plugins/testplug/settings"))
+    assert 'value="Hello"' in page and 'value="5"' in page
+    bad = submit(admin, "/admin/plugins/testplug/settings",
+                 {"greeting": "Hi", "max_items": "many", "loud": "y"})
+    assert bad.status_code == 200  # refused: not a number
+    db.session.rollback()
+    assert api.get_setting(PLUGIN, "greeting") == "Hello"
+
+    saved = submit(admin, "/admin/plugins/testplug/settings",
+                   {"greeting": "您好", "max_items": "12"})  # "loud" unticked
+    assert saved.status_code == 302
+    db.session.rollback()
+    assert api.get_setting(PLUGIN, "greeting") == "您好"
+    assert api.get_setting(PLUGIN, "max_items") == 12
+    assert api.get_setting(PLUGIN, "loud") is False
+    assert "<p id=greeting>您好</p>" in _html(admin.get("/p/testplug/"))  # the plugin sees it
+
+    trail = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "plugin_setting")).all()
+    assert len(trail) == 3
+    assert {a.actor for a in trail} == {admin.username}
+    assert any("您好" in (a.after or "") for a in trail)
+
+
+def test_hook_postline_customer_timeline(app, client_as):
+    with_parcels = Customer(name="张三", phone="13912345678")
+    without = Customer(name="李四", phone="13800000000")
+    db.session.add_all([with_parcels, without])
+    db.session.commit()
+    ids = with_parcels.id, without.id
+
+    client = client_as("agent")
+    html = _html(client.get(f"/customers/{ids[0]}"))
+    assert "Parcel for 张三 posted" in html and "signed by neighbour" in html
+    assert html.index("delivered") < html.index("posted")  # newest first
+    assert "2024-05-03 16:00" in html  # shown in the centre's time (UTC+8)
+    other = _html(client.get(f"/customers/{ids[1]}"))
+    assert "Parcel for" not in other
+
+
+def test_hook_postline_cli_commands(app):
+    from app.cli import cli
+
+    assert "testplug-hello" in app.cli.commands
+    runner = app.test_cli_runner()
+    # Through the real ``postline`` group, with this test's app.
+    result = runner.invoke(cli, ["testplug-hello", "--name", "Li"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    assert result.output == "Hello, Li\n"
+    listing = runner.invoke(cli, ["--help"], obj=ScriptInfo(create_app=lambda: app))
+    assert "testplug-hello" in listing.output
