@@ -38,14 +38,24 @@ def test_every_message_shown_has_a_chinese_translation():
     assert missing == [], "run `make translations` and translate:\n" + "\n".join(missing)
 
 
+def _placeholders(text: str | tuple[str, ...]) -> set[str]:
+    texts = text if isinstance(text, tuple) else (text,)
+    return {name for t in texts for name in re.findall(r"%\(\w+\)s", t)}
+
+
 def test_placeholders_survive_translation():
     for message in _po():
         if message.id and message.string:
-            assert set(re.findall(r"%\(\w+\)s", message.id)) == set(re.findall(r"%\(\w+\)s", message.string)), message.id
+            assert _placeholders(message.id) == _placeholders(message.string), message.id
+
+
+def _key(value: str | tuple | list) -> str | tuple[str, ...]:
+    """Plural messages come as tuples from the .po and as lists from the .mo."""
+    return tuple(value) if isinstance(value, (tuple, list)) else value
 
 
 def test_compiled_catalog_matches_the_source():
     with open(CATALOG / "messages.mo", "rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    source = {m.id: m.string for m in _po() if m.id and m.string and not m.fuzzy}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+    source = {_key(m.id): _key(m.string) for m in _po() if m.id and m.string and not m.fuzzy}
     assert compiled == source, "run `make translations` (pybabel compile) and commit the .mo"

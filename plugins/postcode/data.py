@@ -1,0 +1,102 @@
+"""The region data: the county-level rows of the ``china-region`` package (MIT licence),
+read once per process.
+
+The package's CSV is read directly with :mod:`importlib.resources`: importing
+``china_region`` itself would load pandas, which takes seconds and much memory for a
+3,000-row file. The data is old (崇文区 is still there) and some counties share their
+city's code (100000): the lookups show what the data says and the page names its source."""
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.metadata
+import importlib.resources
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .names import aliases
+
+PACKAGE = "china-region"  # the distribution's name on PyPI
+MODULE = "china_region"
+DATA_FILE = "region.csv"
+#: The first four digits of a Chinese postcode name the delivery area of a county or city
+#: (2 province, 1 postal zone, 1 county/city); the last two the delivery office.
+AREA_DIGITS = 4
+POSTCODE = re.compile(r"[0-9]{6}")
+LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Region:
+    """One row of the data. ``county == city`` marks the city's own row; ``postcode`` is
+    as the data has it, which for a few rows (Taiwan, 金门) is not six digits."""
+
+    province: str
+    city: str
+    county: str
+    postcode: str
+    order: int = field(compare=False)
+
+    @property
+    def is_city_row(self) -> bool:
+        return self.county == self.city
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    rows: tuple[Region, ...]
+    by_postcode: dict[str, tuple[Region, ...]]
+    by_area: dict[str, tuple[Region, ...]]
+    #: alias → the (level, full name) pairs it may stand for, for reading addresses.
+    names: dict[str, frozenset[tuple[str, str]]]
+    longest_name: int
+
+
+def source() -> str:
+    """The data's package and version, for the page and the report ("china-region 0.0.11")."""
+    return f"{PACKAGE} {importlib.metadata.version(PACKAGE)}"
+
+
+def read_rows() -> list[Region]:
+    """The rows in file order (province, then city with its own row first, then counties).
+
+    Rows that differ only in their coordinates (Shanxi's four 城区 each appear four times)
+    are read once: the page does not show coordinates, so the copies would only repeat."""
+    text = importlib.resources.files(MODULE).joinpath(DATA_FILE).read_text(encoding="utf-8")
+    seen: set[tuple[str, str, str, str]] = set()
+    rows: list[Region] = []
+    for row in csv.DictReader(io.StringIO(text)):
+        values = (row["province"].strip(), row["city"].strip(), row["county"].strip(), row["zipCode"].strip())
+        if values not in seen:
+            seen.add(values)
+            rows.append(Region(*values, order=len(rows)))
+    return rows
+
+
+@functools.cache
+def index() -> RegionIndex:
+    """Built on first use and kept for the life of the process (the data never changes
+    while it runs)."""
+    rows = tuple(read_rows())
+    by_postcode: dict[str, list[Region]] = defaultdict(list)
+    by_area: dict[str, list[Region]] = defaultdict(list)
+    names: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for row in rows:
+        if POSTCODE.fullmatch(row.postcode):
+            by_postcode[row.postcode].append(row)
+            by_area[row.postcode[:AREA_DIGITS]].append(row)
+        for level in LEVELS:
+            if level == "county" and row.is_city_row:
+                continue  # the city's own row: its name is the city's
+            full = getattr(row, level)
+            for alias in aliases(full):
+                names[alias].add((level, full))
+    return RegionIndex(
+        rows=rows,
+        by_postcode={k: tuple(v) for k, v in by_postcode.items()},
+        by_area={k: tuple(v) for k, v in by_area.items()},
+        names={k: frozenset(v) for k, v in names.items()},
+        longest_name=max(map(len, names)),
+    )

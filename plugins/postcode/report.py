@@ -1,0 +1,99 @@
+"""The "postcode lookups" report: how many lookups each agent made per day and kind, and
+how many found nothing (a sign of callers with unknown or new postcodes, or of old data).
+
+Days are the centre's days (``TIMEZONE``): a lookup at 23:30 UTC belongs to the next day
+in Shanghai. Rows are grouped in Python after the database selected the range, so the
+same code runs on SQLite and PostgreSQL without time-zone functions."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from openpyxl import Workbook
+from sqlalchemy import select
+from wtforms import DateField
+from wtforms.validators import InputRequired, ValidationError
+
+from app import api
+
+from .models import PostcodeLookup
+
+DEFAULT_DAYS = 30
+
+
+def today() -> date:
+    """Today in the centre's timezone."""
+    return api.local(api.utcnow()).date()  # type: ignore[union-attr]  # never None for a time
+
+
+class LookupReportForm(FlaskForm):
+    start = DateField(_l("From"), validators=[InputRequired()],
+                      default=lambda: today() - timedelta(days=DEFAULT_DAYS - 1))
+    end = DateField(_l("To (inclusive)"), validators=[InputRequired()], default=today)
+
+    def validate_end(self, field: DateField) -> None:
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
+
+
+def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The stored (naive UTC) times from the start of ``start`` to the end of ``end``, both
+    in the centre's timezone."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+    return utc(start), utc(end + timedelta(days=1))
+
+
+def counts(start: date, end: date) -> list[tuple[date, str, str, int, int]]:
+    """(day, agent, kind, lookups, lookups without result), sorted by day, agent, kind."""
+    users = api.db.metadata.tables["user_account"]
+    low, high = utc_bounds(start, end)
+    stmt = (
+        select(PostcodeLookup.at, PostcodeLookup.kind, PostcodeLookup.result_count,
+               users.c.username, users.c.display_name)
+        .outerjoin(users, users.c.id == PostcodeLookup.user_id)
+        .where(PostcodeLookup.at >= low, PostcodeLookup.at < high)
+    )
+    total: Counter[tuple[date, str, str]] = Counter()
+    empty: Counter[tuple[date, str, str]] = Counter()
+    for at, kind, result_count, username, display_name in api.db.session.execute(stmt):
+        day = api.local(at).date()  # type: ignore[union-attr]
+        group = (day, agent_label(username, display_name), kind)
+        total[group] += 1
+        empty[group] += int(result_count == 0)
+    return [(*group, n, empty[group]) for group, n in sorted(total.items())]
+
+
+def agent_label(username: str | None, display_name: str | None) -> str:
+    if username is None:
+        return _("(no agent)")
+    return f"{display_name} ({username})" if display_name else username
+
+
+def kind_label(kind: str) -> str:
+    labels = {"postcode": _("Postcode"), "region": _("Province, city, county"), "address": _("Address text")}
+    return labels.get(kind, kind)
+
+
+def build(params: dict[str, Any]) -> Workbook:
+    """The workbook for the reports page (``params`` from :class:`LookupReportForm`)."""
+    start = params.get("start") or today() - timedelta(days=DEFAULT_DAYS - 1)
+    end = params.get("end") or today()
+    columns = [
+        api.Column(_("Date"), 12, "yyyy-mm-dd"),
+        api.Column(_("Agent"), 24),
+        api.Column(_("Lookup kind"), 16),
+        api.Column(_("Lookups"), 10, "0"),
+        api.Column(_("Without result"), 12, "0"),
+    ]
+    rows = [(day, agent, kind_label(kind), n, none) for day, agent, kind, n, none in counts(start, end)]
+    return api.table_workbook(_("Postcode lookup counts"), columns, rows)
