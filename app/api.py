@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.audit.listener import record as audit
 from app.audit.models import Audited
+from app.auth.models import User
 from app.auth.permissions import has_permission, permission_required, public
 from app.customers.models import Customer
 from app.declarations import (
@@ -29,7 +30,7 @@ from app.timeutil import local, utcnow
 
 __all__ = [
     "AgentForm", "Audited", "CliCommand", "Column", "Customer", "IVRNode", "Job", "NavItem",
-    "Permission", "PluginBlueprint", "Report", "Setting", "TimelineEntry", "add_table_sheet",
+    "Permission", "PluginBlueprint", "Report", "Setting", "TimelineEntry", "User", "add_table_sheet",
     "audit", "current_user", "db", "get_setting", "has_permission", "hookimpl", "local",
     "neutralise", "permission_required", "public", "table_workbook", "utcnow",
 ]

@@ -189,3 +189,23 @@ def collect(hook_name: str, app: Flask | None = None, **kwargs: Any) -> list[Any
     if not kwargs:
         reg.cache[hook_name] = items
     return items
+
+
+#: Hooks whose declarations do not depend on a request or an object: checked at start-up.
+STATIC_HOOKS = tuple(
+    name for name in dir(hookspecs)
+    if name.startswith("postline_") and name != "postline_customer_timeline"
+)
+
+
+def check_declarations(app: Flask) -> None:
+    """Collect every static hook once at start-up, so a duplicate name or a crashing hook
+    stops the start with the plugin named, instead of a 500 on the first page that asks.
+    IVR nodes must be named ``<plugin>.<node>``: flows refer to them by that name."""
+    with app.app_context():
+        for hook_name in STATIC_HOOKS:
+            collect(hook_name, app)
+        for node in collect("postline_ivr_nodes", app):
+            if not node.name.startswith(node.plugin + "."):
+                raise PluginError(f"plugin {node.plugin!r}: IVR node {node.name!r} must be "
+                                  f"named '{node.plugin}.<node>'")

@@ -13,7 +13,7 @@ from flask_login import current_user
 from app.auth.permissions import check_views, enforce, has_permission
 from app.declarations import NavItem
 from app.extensions import babel, csrf, db, login_manager
-from app.plugin_loader import PluginError, collect, enabled_plugins
+from app.plugin_loader import PluginError, check_declarations, collect, enabled_plugins
 from app.timeutil import local
 
 NAV_SECTIONS = ("desk", "backoffice", "reports", "admin")
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.before_request(enforce)
     app.context_processor(_template_globals)
     _register_errors(app)
+    check_declarations(app)
     check_views(app)
 
 

@@ -20,6 +20,7 @@ from flask.cli import ScriptInfo
 from app import create_app, plugin_loader, plugin_settings, worker
 from app.api import (
     CliCommand,
+    IVRNode,
     Job,
     NavItem,
     Permission,
@@ -224,9 +225,8 @@ def test_collect_refuses_a_name_declared_by_two_plugins(make_app):
         def postline_nav_items(self) -> list[NavItem]:
             return [NavItem("alpha.early", "Mine", "main.index", "core.home")]
 
-    app = make_app(PLUGIN_OBJECTS={"alpha": Alpha(), "copycat": Copycat()})
-    with app.app_context(), pytest.raises(PluginError) as caught:
-        collect("postline_nav_items")
+    with pytest.raises(PluginError) as caught:  # at start-up, not on the first page asking
+        make_app(PLUGIN_OBJECTS={"alpha": Alpha(), "copycat": Copycat()})
     message = str(caught.value)
     assert "'alpha.early'" in message and "'alpha'" in message and "'copycat'" in message
 
@@ -257,11 +257,8 @@ def test_settings_and_jobs_are_named_within_their_plugin(make_app):
         assert plugin_settings.declared("stamps")[0].default == "default of greeting"
     assert {"ems.greeting", "stamps.greeting"} <= set(worker.declared_jobs(app))
 
-    twice = make_app(PLUGIN_OBJECTS={"ems": _settings_and_jobs_plugin("greeting", "greeting")})
-    with twice.app_context():
-        for hook in ("postline_settings", "postline_jobs"):
-            with pytest.raises(PluginError, match=r"'greeting' is declared by both 'ems' and 'ems'"):
-                collect(hook)
+    with pytest.raises(PluginError, match=r"'greeting' is declared by both 'ems' and 'ems'"):
+        make_app(PLUGIN_OBJECTS={"ems": _settings_and_jobs_plugin("greeting", "greeting")})
 
 
 def test_a_plugin_redeclaring_a_core_permission_stops_start_up(make_app):
@@ -282,6 +279,26 @@ def test_a_failing_hook_is_reported_with_the_plugin_name(make_app):
 
     with pytest.raises(PluginError, match=r"plugin 'crashes': hook postline_permissions failed"):
         make_app(PLUGIN_OBJECTS={"crashes": Crashes()})
+
+
+@pytest.mark.parametrize("name, accepted", [("ivrplug.ask", True), ("ask", False), ("other.ask", False)])
+def test_ivr_nodes_must_be_named_after_their_plugin(make_app, name, accepted):
+    class Node:
+        def run(self, call: Any) -> str:
+            return "next"
+
+    class IvrPlug:
+        @hookimpl
+        def postline_ivr_nodes(self) -> list[IVRNode]:
+            return [IVRNode(name, "Ask", Node)]
+
+    if accepted:
+        app = make_app(PLUGIN_OBJECTS={"ivrplug": IvrPlug()})
+        with app.app_context():
+            assert [n.name for n in collect("postline_ivr_nodes") if n.plugin == "ivrplug"] == [name]
+    else:
+        with pytest.raises(PluginError, match=r"IVR node .* must be named 'ivrplug\.<node>'"):
+            make_app(PLUGIN_OBJECTS={"ivrplug": IvrPlug()})
 
 
 # --- blueprints, commands, tables, views ----------------------------------------------------

@@ -55,12 +55,11 @@ def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def counts(start: date, end: date) -> list[tuple[date, str, str, int, int]]:
     """(day, agent, kind, lookups, lookups without result), sorted by day, agent, kind."""
-    users = api.db.metadata.tables["user_account"]
     low, high = utc_bounds(start, end)
     stmt = (
         select(PostcodeLookup.at, PostcodeLookup.kind, PostcodeLookup.result_count,
-               users.c.username, users.c.display_name)
-        .outerjoin(users, users.c.id == PostcodeLookup.user_id)
+               api.User.username, api.User.display_name)
+        .outerjoin(api.User, api.User.id == PostcodeLookup.user_id)
         .where(PostcodeLookup.at >= low, PostcodeLookup.at < high)
     )
     total: Counter[tuple[date, str, str]] = Counter()
