@@ -33,6 +33,10 @@ def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: b
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
             self.cfg.set("proc_name", "postline-web")
+            # A worker forked just before a SIGTERM may miss it (it still has the master's
+            # handlers); gunicorn then waits graceful_timeout (30 s) before killing it. Pages
+            # answer in well under a second, so 10 s is plenty for requests in flight.
+            self.cfg.set("graceful_timeout", 10)
             if "control_socket_disable" in self.cfg.settings:
                 # gunicorn >= 25 opens one control socket per user ($HOME/.gunicorn), which
                 # several sites (or web processes) on one host would fight over; unused here.
