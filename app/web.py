@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.permissions import check_views, enforce, has_permission
@@ -16,7 +17,12 @@ from app.extensions import babel, csrf, db, login_manager
 from app.plugin_loader import PluginError, check_declarations, collect, enabled_plugins
 from app.timeutil import local
 
-NAV_SECTIONS = ("desk", "backoffice", "reports", "admin")
+NAV_SECTIONS = {
+    "desk": _l("Agent desk"),
+    "backoffice": _l("Back-office work"),
+    "reports": _l("Reports"),
+    "admin": _l("Administration"),
+}
 
 
 def init_app(app: Flask) -> None:
@@ -121,6 +127,7 @@ def _template_globals() -> dict[str, Any]:
         "nav": nav,
         "can": lambda name: has_permission(current_user, name),
         "local": local,
+        "nav_sections": NAV_SECTIONS,
         "get_locale": get_locale,
     }
 
