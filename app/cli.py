@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,7 +25,10 @@ from app.audit.listener import acting_as
 from app.auth.roles import ROLES
 from app.plugin_loader import PluginError
 
-# Flask's AppGroup runs every command inside an app context unless told otherwise.
+# `postline` itself holds only what must run without an app (init); every other command is
+# registered on the app's own CLI by register_commands, so that `flask --app wsgi ...` has
+# the same commands, and plugin commands sit beside them. Commands of an AppGroup run
+# inside an app context.
 cli = FlaskGroup(create_app=create_app, help="PostLine customer-service centre.",
                  add_version_option=False, load_dotenv=False)
 
@@ -74,7 +77,7 @@ def init_command(instance_path: str | None) -> None:
 
 # --- database ---------------------------------------------------------------------------
 
-@cli.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Schema migrations (core and each plugin keep their own history)."""
 
@@ -116,7 +119,7 @@ def db_revision(message: str, plugin: str | None, empty: bool) -> None:
 
 # --- demo data --------------------------------------------------------------------------
 
-@cli.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demonstration data."""
 
@@ -137,7 +140,7 @@ def demo_load() -> None:
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
-@cli.group("users")
+@click.group("users", cls=AppGroup)
 def users_group() -> None:
     """Staff accounts."""
 
@@ -184,7 +187,7 @@ def users_list() -> None:
 
 # --- plugins ----------------------------------------------------------------------------
 
-@cli.group("plugins")
+@click.group("plugins", cls=AppGroup)
 def plugins_group() -> None:
     """Business-line plugins."""
 
@@ -247,7 +250,8 @@ def plugins_uninstall(name: str, yes: bool) -> None:
 
 # --- processes --------------------------------------------------------------------------
 
-@cli.command("web")
+@click.command("web")
+@with_appcontext
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
 @click.option("--workers", type=click.IntRange(1, 64), default=2)
@@ -259,7 +263,8 @@ def web_command(host: str | None, port: int | None, workers: int, dev: bool) -> 
     run_web(current_app._get_current_object(), host, port, workers, dev)
 
 
-@cli.command("agi")
+@click.command("agi")
+@with_appcontext
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
 def agi_command(host: str | None, port: int | None) -> None:
@@ -269,7 +274,8 @@ def agi_command(host: str | None, port: int | None) -> None:
     run_agi(current_app._get_current_object(), host, port)
 
 
-@cli.command("worker")
+@click.command("worker")
+@with_appcontext
 def worker_command() -> None:
     """Run scheduled jobs (one worker per site holds the scheduler)."""
     from app.worker import run_worker
@@ -277,12 +283,19 @@ def worker_command() -> None:
     run_worker(current_app._get_current_object())
 
 
-@cli.command("serve")
+@click.command("serve")
+@with_appcontext
 def serve_command() -> None:
     """Start web, agi and worker together; Ctrl-C stops all three."""
     from app.processes import serve
 
     sys.exit(serve(current_app._get_current_object()))
+
+
+def register_commands(app: Flask) -> None:
+    for command in (db_group, demo_group, users_group, plugins_group,
+                    web_command, agi_command, worker_command, serve_command):
+        app.cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     _register_core_blueprints(app)
     with app.app_context():
         _register_plugin_blueprints(app)
-        _register_plugin_commands(app)
+        _register_commands(app)
     app.before_request(enforce)
     app.context_processor(_template_globals)
     _register_errors(app)
@@ -100,12 +100,19 @@ def _register_plugin_blueprints(app: Flask) -> None:
         app.register_blueprint(item.blueprint, url_prefix=f"/p/{item.plugin}")
 
 
-def _register_plugin_commands(app: Flask) -> None:
+def _register_commands(app: Flask) -> None:
+    """The core's commands first; a plugin's may neither break the naming rule nor take
+    a name the core uses."""
+    from app.cli import register_commands
+
+    register_commands(app)
     for item in collect("postline_cli_commands"):
         name = item.command.name or item.name
         if name != item.plugin and not name.startswith(item.plugin + "-"):
             raise PluginError(f"plugin {item.plugin!r}: command {name!r} must be named "
                               f"{item.plugin!r} or start with '{item.plugin}-'")
+        if name in app.cli.commands:
+            raise PluginError(f"plugin {item.plugin!r}: command {name!r} is a core command")
         app.cli.add_command(item.command, name)
 
 

@@ -8,6 +8,9 @@ Each subprocess costs about a second, so one test walks a whole installation's l
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -118,6 +121,13 @@ def test_an_installation_from_empty_database_to_plugins(backend, postline_databa
 
     assert f"core: {core_head} (head {core_head})" in current.stdout.splitlines()
     assert f"clitest: {FIXTURE_REVISION}" in current.stdout.splitlines()
+
+    # Flask's own command line has the same commands (`flask --app wsgi ...`).
+    via_flask = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "users", "list"],
+                               capture_output=True, text=True, env=site.env(),
+                               cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    assert via_flask.returncode == 0, via_flask.stderr
+    assert via_flask.stdout == users_list.stdout
 
     listing = users_list.stdout.splitlines()
     assert sorted(line.split("\t")[0] for line in listing) == sorted([*DEMO_ROLES, "carol.w"])
