@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auth.permissions import check_views, enforce, has_permission
+from app.auth.permissions import check_views, enforce, has_permission, permitted
 from app.declarations import NavItem
 from app.extensions import babel, csrf, db, login_manager
 from app.plugin_loader import PluginError, check_declarations, collect, enabled_plugins
@@ -116,18 +116,18 @@ def _register_commands(app: Flask) -> None:
         app.cli.add_command(item.command, name)
 
 
-def nav_for(user: Any) -> dict[str, list[NavItem]]:
+def nav_sections() -> dict[str, list[NavItem]]:
+    """The current user's navigation, by section, in the sections' order."""
     sections: dict[str, list[NavItem]] = {name: [] for name in NAV_SECTIONS}
-    for item in collect("postline_nav_items"):
-        if has_permission(user, item.permission):
-            sections.setdefault(item.section, []).append(item)
+    for item in permitted("postline_nav_items"):
+        sections.setdefault(item.section, []).append(item)
     return {name: items for name, items in sections.items() if items}
 
 
 def _template_globals() -> dict[str, Any]:
     def nav() -> dict[str, list[NavItem]]:
         if "nav" not in g:
-            g.nav = nav_for(current_user)
+            g.nav = nav_sections()
         return g.nav
 
     return {

@@ -33,7 +33,7 @@ NEW_PASSWORD = "Tr0ub4dor&3-long"
 
 
 def _tables(site: Site) -> set[str]:
-    with site.app() as app:
+    with site.app():
         return set(inspect(db.engine).get_table_names())
 
 

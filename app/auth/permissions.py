@@ -47,6 +47,20 @@ def has_permission(user: Any, name: str) -> bool:
     return perm is not None and bool(roles.intersection(perm.roles))
 
 
+def permitted(hook_name: str) -> list[Any]:
+    """The declarations of ``hook_name`` whose ``permission`` the current user holds."""
+    return [item for item in collect(hook_name) if has_permission(current_user, item.permission)]
+
+
+def permitted_one(hook_name: str, name: str) -> Any:
+    """The declaration called ``name``, or 404: unknown and forbidden look alike, so a
+    user cannot probe for what others may open."""
+    found = next((item for item in permitted(hook_name) if item.name == name), None)
+    if found is None:
+        abort(404)
+    return found
+
+
 def view_requirement(app: Flask, endpoint: str) -> str | None:
     """``"public"``, a permission name, or ``None`` when the view declares nothing."""
     if endpoint == "static" or endpoint.endswith(".static"):

@@ -2,14 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user
+from flask import Blueprint, Response, render_template, request
 
 from app.audit.listener import record
-from app.auth.permissions import has_permission, permission_required
-from app.declarations import Report
+from app.auth.permissions import permission_required, permitted, permitted_one
 from app.extensions import db
-from app.plugin_loader import collect
 from app.reports.excel import to_bytes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -17,22 +14,16 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _reports() -> list[Report]:
-    return [r for r in collect("postline_reports") if has_permission(current_user, r.permission)]
-
-
 @bp.route("/")
 @permission_required("reports.view")
 def index() -> str:
-    return render_template("reports/index.html", reports=_reports())
+    return render_template("reports/index.html", reports=permitted("postline_reports"))
 
 
 @bp.route("/<name>", methods=["GET", "POST"])
 @permission_required("reports.view")
 def report(name: str) -> str | Response:
-    declared = next((r for r in _reports() if r.name == name), None)
-    if declared is None:
-        abort(404)
+    declared = permitted_one("postline_reports", name)
     form = declared.form_class() if declared.form_class else None
     if request.method == "GET" and form is not None:
         return render_template("reports/form.html", report=declared, form=form)
