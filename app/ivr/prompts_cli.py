@@ -1,0 +1,63 @@
+"""``postline prompts build|check``: the IVR's sound files from the prompt catalog
+(:mod:`app.ivr.prompts`).
+
+A missing espeak-ng or sox, an invalid catalog or a failing tool is one line and exit 1;
+an unknown ``--only`` name is a usage error (exit 2); ``check`` exits 1 when a prompt has
+no file, so a deployment script can stop there."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from app.cli import as_cli_user
+from app.ivr import prompts
+
+SOUNDS_OPTION = click.option(
+    "--sounds", "sounds", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Sounds folder (default: the SOUNDS_DIR setting, else <instance>/sounds).")
+
+
+@click.group("prompts", cls=AppGroup)
+def prompts_group() -> None:
+    """Voice prompts: the Mandarin sound files the IVR plays."""
+
+
+@prompts_group.command("build")
+@click.option("--force", is_flag=True, help="Make the files again even where the text is unchanged.")
+@click.option("--only", "names", multiple=True, metavar="NAME",
+              help="Build only this prompt (repeat for several).")
+@SOUNDS_OPTION
+@as_cli_user
+def prompts_build(force: bool, names: Sequence[str], sounds: Path | None) -> None:
+    """Speak every prompt with espeak-ng (Mandarin) into 8 kHz WAV files (needs sox too)."""
+    try:
+        result = prompts.build(sounds, names or None, force)
+    except prompts.PromptError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for name in result.built:
+        click.echo(f"built {name}")
+    click.echo(f"prompts: {len(result.built)} built, {len(result.unchanged)} unchanged "
+               f"in {result.folder}")
+
+
+@prompts_group.command("check")
+@SOUNDS_OPTION
+@as_cli_user
+def prompts_check(sounds: Path | None) -> None:
+    """List the prompts that have no sound file (exit 1 if any)."""
+    folder = sounds or prompts.sounds_dir()
+    try:
+        every = prompts.catalog()
+        missing = prompts.check(folder, every)
+    except prompts.PromptError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for name in missing:
+        click.echo(name)
+    if missing:
+        click.echo(f"{len(missing)} of {len(every)} prompts have no sound file in {folder} "
+                   f"(`postline prompts build` makes them)", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"all {len(every)} prompts have a sound file in {folder}")
