@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from app.testing.asterisk import run_call
 from app.testing.pytest_plugin import migrate
 from cli_support import (
     POSTLINE,
@@ -29,35 +30,6 @@ from cli_support import (
     port_open,
     wait_for,
 )
-
-#: What Asterisk sends first (AGI.md: this order, blank line at the end; values may hold
-#: ':' and non-ASCII, or be empty).
-AGI_ENV = [
-    ("agi_network", "yes"),
-    ("agi_network_script", "postline?line=11185"),
-    ("agi_request", "agi://127.0.0.1:{port}/postline?line=11185"),
-    ("agi_channel", "PJSIP/trunk-gd-00000a1f"),
-    ("agi_language", "zh"),
-    ("agi_type", "PJSIP"),
-    ("agi_uniqueid", "1700000000.4711"),
-    ("agi_version", "20.5.2"),
-    ("agi_callerid", "13800000002"),
-    ("agi_calleridname", "王芳"),
-    ("agi_callingpres", "0"),
-    ("agi_callingani2", "0"),
-    ("agi_callington", "0"),
-    ("agi_callingtns", "0"),
-    ("agi_dnid", "11185"),
-    ("agi_rdnis", "unknown"),
-    ("agi_context", "postline-ivr"),
-    ("agi_extension", "11185"),
-    ("agi_priority", "2"),
-    ("agi_enhanced", "0.0"),
-    ("agi_accountcode", ""),
-    ("agi_threadid", "140233423423232"),
-    ("agi_arg_1", "zh_CN"),
-]
-
 
 @pytest.fixture
 def site(postline_databases, tmp_path):
@@ -87,19 +59,6 @@ def healthz(port: int) -> tuple[int, str, dict] | None:
         return None
 
 
-def agi_call(port: int) -> tuple[bytes, bytes]:
-    """One call as Asterisk makes it: the environment, then the server's first command;
-    we answer it and the server hangs up (what is left to read is returned)."""
-    block = "".join(f"{key}: {value.format(port=port)}\n" for key, value in AGI_ENV) + "\n"
-    with socket.create_connection(("127.0.0.1", port), timeout=WAIT_SECONDS) as sock:
-        sock.sendall(block.encode("utf-8"))
-        reader = sock.makefile("rb")
-        command = reader.readline()
-        sock.sendall(b"200 result=1\n")
-        rest = reader.read()  # until the server closes the connection
-    return command, rest
-
-
 def role_children(pid: int) -> dict[str, int]:
     """serve's children by role, from their command lines (``... app.cli <role>``)."""
     found = {}
@@ -127,9 +86,10 @@ def test_serve_runs_web_agi_and_worker_and_ctrl_c_stops_them_all(site, tmp_path)
         assert (status, content_type, body) == (200, "application/json", {"status": "ok", "database": "ok"})
 
         wait_for(lambda: port_open(site.agi_port), "the AGI port")
-        command, rest = agi_call(site.agi_port)
-        assert command == b'SET VARIABLE POSTLINE_STATUS "ERROR"\n'
-        assert rest == b""  # and then it hung up
+        call = run_call(("127.0.0.1", site.agi_port), "postline?line=11185",
+                        env={"agi_uniqueid": "1700000000.4711"})
+        assert call.ok, call.failures  # one command at a time, closed within 1 s
+        assert call.status == "ERROR"  # no flow configured on this site: to an agent
 
         roles = wait_for(lambda: roles_started(serve.pid, "web", "agi", "worker"),
                          "three role processes")

@@ -7,7 +7,9 @@ not meet) and empties the tables after each test. PostgreSQL missing means skipp
 failure when ``POSTLINE_REQUIRE_PG=1`` (CI). ``POSTLINE_TEST_BACKENDS=sqlite`` limits a
 quick local run to one backend.
 
-Plugin authors override the ``postline_plugins`` fixture to enable their plugin."""
+Plugin authors override the ``postline_plugins`` fixture to enable their plugin.
+``agi_server`` and ``fake_asterisk`` drive calls through the real FastAGI server with an
+Asterisk emulator (:mod:`app.testing.asterisk`); they need no database of their own."""
 from __future__ import annotations
 
 import os
@@ -205,3 +207,34 @@ def login(client: FlaskClient, make_user: Callable[..., Any]) -> Callable[..., F
         return client
 
     return do_login
+
+
+@pytest.fixture
+def agi_server() -> Iterator[Callable[..., Any]]:
+    """Factory: ``agi_server(handler)`` starts PostLine's FastAGI server on a free loopback
+    port with ``handler(channel)`` (``agi_server(app=app)``: the real IVR engine) and
+    returns it (``.address``, ``.call(script, keys=[...])``, ``.server``); every server
+    started is stopped after the test. Keyword settings (``max_calls``,
+    ``command_timeout``, ``call_deadline``, ``stop_grace``) override the short test limits."""
+    from app.testing.asterisk import start_agi_server
+
+    started: list[Any] = []
+
+    def start(handler: Callable[..., None] | None = None, **options: Any) -> Any:
+        running = start_agi_server(handler, **options)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop(grace=1.0)
+
+
+@pytest.fixture
+def fake_asterisk() -> Any:
+    """The Asterisk emulator (:mod:`app.testing.asterisk`): ``fake_asterisk.call(address,
+    "ivr?line=11185", keys=["1", "110000#"], hangup_at=4)`` returns the transcript;
+    ``.garbage``, ``.partial_environment``, ``.silent`` misbehave on purpose."""
+    from app.testing.asterisk import AsteriskEmulator
+
+    return AsteriskEmulator()

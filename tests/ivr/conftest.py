@@ -1,0 +1,142 @@
+"""Low-level fixtures for the protocol tests (no database):
+
+- ``wire``: an :class:`AGIChannel` over one end of a socket pair; the test plays Asterisk on
+  the other end, line by line. Replies can be queued before the command is sent (a socket
+  buffers them), so these tests need no threads and no timing.
+- ``raw_server``: a bare listening socket, so that the emulator can be tested against a
+  server side the test scripts by hand."""
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from app.ivr.agi import AGIChannel
+from app.testing.asterisk import asterisk_env, env_block
+
+WAIT = 10.0  # bounded waits for a peer that should answer at once
+
+
+class Peer:
+    """The far end of a socket: what the test sends and reads as the other party."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.sock.settimeout(WAIT)
+        self.buffer = b""
+
+    def send(self, text: str | bytes) -> None:
+        self.sock.sendall(text.encode("utf-8") if isinstance(text, str) else text)
+
+    def line(self) -> str:
+        """The next line the other side wrote ("" at EOF)."""
+        while b"\n" not in self.buffer:
+            data = self.sock.recv(65536)
+            if not data:
+                rest, self.buffer = self.buffer, b""
+                return rest.decode("utf-8")
+            self.buffer += data
+        raw, _, self.buffer = self.buffer.partition(b"\n")
+        return raw.decode("utf-8")
+
+    def rest(self) -> bytes:
+        """Everything until the other side closes."""
+        data = self.buffer
+        while chunk := self.sock.recv(65536):
+            data += chunk
+        self.buffer = b""
+        return data
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class Wire:
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        self.asterisk = Peer(theirs)
+        self.channel = AGIChannel(ours, command_timeout=WAIT)
+        self._ours = ours
+
+    def start(self, **overrides: str | None) -> AGIChannel:
+        """Send a full environment and let the channel read it."""
+        self.asterisk.send(env_block(asterisk_env(script="ivr?line=11185", overrides=overrides)))
+        self.channel.read_environment()
+        return self.channel
+
+    def command(self) -> str:
+        return self.asterisk.line()
+
+    def close(self) -> None:
+        self.asterisk.close()
+        self._ours.close()
+
+
+@pytest.fixture
+def wire() -> Iterator[Wire]:
+    w = Wire()
+    yield w
+    w.close()
+
+
+class RawServer:
+    """A listening socket; :meth:`accept` gives the test the server side of one call."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(WAIT)
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self.listener.getsockname()[:2]
+        return host, port
+
+    def accept(self) -> Peer:
+        sock, _ = self.listener.accept()
+        return Peer(sock)
+
+    def env(self, peer: Peer) -> list[str]:
+        """The environment lines up to (not including) the blank line."""
+        lines = []
+        while line := peer.line():
+            lines.append(line)
+        return lines
+
+
+@pytest.fixture
+def raw_server() -> Iterator[RawServer]:
+    server = RawServer()
+    yield server
+    server.listener.close()
+
+
+def in_thread(target, *args, **kwargs) -> tuple[threading.Thread, dict]:
+    """Run ``target`` in a thread; its result (or exception) lands in the returned dict."""
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["result"] = target(*args, **kwargs)
+        except BaseException as exc:  # handed to the test
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, box
+
+
+@pytest.fixture
+def background():
+    """``background(fn, *args)`` → (thread, box); the threads are joined (bounded) after."""
+    threads = []
+
+    def start(target, *args, **kwargs):
+        thread, box = in_thread(target, *args, **kwargs)
+        threads.append(thread)
+        return thread, box
+
+    yield start
+    for thread in threads:
+        thread.join(WAIT)
