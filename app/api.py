@@ -24,6 +24,9 @@ from app.declarations import (
 )
 from app.extensions import db
 from app.hookspecs import hookimpl
+from app.ivr.call import Call, Recording, mask
+from app.ivr.channel import Hangup
+from app.ivr.nodes import Node, Param
 from app.plugin_settings import get_setting
 from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook
 from app.timeutil import local, utcnow
@@ -33,4 +36,6 @@ __all__ = [
     "Permission", "PluginBlueprint", "Report", "Setting", "TimelineEntry", "User", "add_table_sheet",
     "audit", "current_user", "db", "get_setting", "has_permission", "hookimpl", "local",
     "neutralise", "permission_required", "public", "table_workbook", "utcnow",
+    # the IVR node API
+    "Call", "Hangup", "Node", "Param", "Recording", "mask",
 ]

@@ -293,15 +293,21 @@ def serve_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (db_group, demo_group, users_group, plugins_group,
+    from app.ivr.prompts_cli import prompts_group  # imports as_cli_user from here
+
+    for command in (db_group, demo_group, users_group, plugins_group, prompts_group,
                     web_command, agi_command, worker_command, serve_command):
         app.cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="postline",
-                 standalone_mode=False)
+        # Without standalone mode, click returns the code of a command's ``ctx.exit(n)``
+        # (``postline prompts check`` exits 1 when a prompt has no file) instead of raising.
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="postline",
+                        standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool) and code:
+            sys.exit(code)
     except click.UsageError as exc:
         click.echo(f"postline: error: {exc.format_message()}", err=True)
         sys.exit(2)

@@ -56,3 +56,19 @@ class Defaults:
     WEB_PORT = 5000
     AGI_HOST = "127.0.0.1"
     AGI_PORT = 4573
+    #: Calls served at once by one ``postline agi``; more are told BUSY and go to agents.
+    AGI_MAX_CALLS = 500
+    #: Seconds to wait for Asterisk's reply, beyond the command's own timeout.
+    AGI_COMMAND_TIMEOUT = 60
+    #: No call stays in the IVR longer than this (seconds); then it goes to an agent.
+    AGI_CALL_DEADLINE = 1800
+    #: On SIGTERM, calls in progress get this long (seconds) before they go to agents.
+    AGI_STOP_GRACE = 30
+    AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
+    #: The hotline used when the dialplan names none and the dialled number says nothing.
+    IVR_DEFAULT_LINE = ""
+    #: Voice messages recorded by the IVR. Empty means ``<instance>/recordings``.
+    IVR_RECORDINGS_DIR = ""
+    #: Sound files of the IVR prompts (`postline prompts build`). Empty means
+    #: ``<instance>/sounds``; a relative path is taken inside the instance folder.
+    SOUNDS_DIR = ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.declarations import NavItem, Permission
+from app.declarations import IVRNode, NavItem, Permission
 from app.hookspecs import hookimpl
+from app.ivr import models as _ivr_models  # noqa: F401  (puts the IVR tables into the metadata)
 
 STAFF = ("agent", "backoffice", "teamlead", "qa", "manager")
 
@@ -34,3 +35,11 @@ def postline_nav_items() -> list[NavItem]:
         NavItem("admin.plugins", _l("Plugins"), "admin.plugins", "admin.plugins", "admin", 20),
         NavItem("admin.audit", _l("Audit log"), "admin.audit", "admin.audit", "admin", 30),
     ]
+
+
+@hookimpl
+def postline_ivr_nodes() -> list[IVRNode]:
+    """The core's nodes, ``core.<node>`` (:mod:`app.ivr.nodes`)."""
+    from app.ivr.nodes import core_nodes
+
+    return core_nodes()

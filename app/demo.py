@@ -1,5 +1,6 @@
 """Demonstration data for a new install: one user per role, the departments a postal
-centre routes work orders to, and a few customers at real postcodes."""
+centre routes work orders to, a few customers at real postcodes, and the 11185 and 12329
+hotlines with their default IVR flows (:mod:`app.ivr.default_flows`)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -74,4 +75,7 @@ def load() -> dict[str, int]:
                                     postcode=postcode, vip=vip))
             counts["customers"] += 1
     db.session.commit()
+    from app.ivr import default_flows
+
+    counts.update(default_flows.load())
     return counts

@@ -1,0 +1,119 @@
+"""The flows a new site starts with (``postline demo load``): the 11185 postal hotline and
+the 12329 housing-fund hotline on one server, their lines, opening hours and holidays.
+
+They use core nodes only, plus ``postcode.lookup`` when the postcode plugin declares it
+(flows may only use declared nodes: see :mod:`app.ivr.flows`); the lookup's outcomes all
+lead back to the main menu."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.ivr import flows
+from app.ivr.models import IVRFlow, IVRHoliday, IVRLine
+from app.ivr.nodes.base import Node
+
+POSTCODE_NODE = "postcode.lookup"
+
+LINES = [
+    # number, name, queue, weekly hours
+    ("11185", "中国邮政客户服务热线", "11185", {d: "08:00-20:00" for d in
+                                      ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}),
+    ("12329", "住房公积金服务热线", "12329", {d: "08:30-17:30" for d in ("mon", "tue", "wed", "thu", "fri")}),
+]
+
+HOLIDAYS = {
+    "12329": [(date(2026, 10, d), "国庆节", "") for d in range(1, 8)] + [(date(2027, 1, 1), "元旦", "")],
+}
+
+
+def _step(sid: str, node: str, params: dict[str, Any] | None = None,
+          next_: dict[str, str] | None = None) -> dict[str, Any]:
+    step: dict[str, Any] = {"id": sid, "type": node}
+    if params:
+        step["params"] = params
+    if next_:
+        step["next"] = next_
+    return step
+
+
+def _outcomes(node_class: type) -> tuple[str, ...]:
+    if isinstance(node_class, type) and issubclass(node_class, Node):
+        return node_class.outcomes
+    return ("done",)
+
+
+def flow_11185(node_types: dict[str, type]) -> dict[str, Any]:
+    """Welcome, blacklist, hours; a main menu by service (60 s of silence: the engine says
+    goodbye-no-input and ends the call, recorded as hung up for "no input");
+    after hours a recorded message."""
+    menu = {"2": "ems", "3": "press", "4": "complaint"}
+    steps = [
+        _step("welcome", "core.play", {"prompt": "welcome-11185"}, {"done": "blacklist"}),
+        _step("blacklist", "core.blacklist", None, {"allowed": "hours"}),
+        _step("hours", "core.time_condition", None, {"open": "menu", "closed": "closed"}),
+        _step("menu", "core.menu", {"prompt": "menu-11185", "timeout_s": 20, "idle_limit_s": 60}, menu),
+        _step("ems", "core.transfer", {"queue": "ems", "service": "邮件查询与速递"}),
+        _step("press", "core.transfer", {"queue": "press", "service": "报刊订阅"}),
+        _step("complaint", "core.transfer", {"queue": "complaint", "service": "投诉与建议"}),
+        _step("closed", "core.play", {"prompt": "closed-11185"}, {"done": "voicemail"}),
+        _step("voicemail", "core.voicemail", None, {"done": "bye"}),
+        _step("bye", "core.hangup"),
+    ]
+    if POSTCODE_NODE in node_types:
+        menu["1"] = "postcode"
+        steps.append(_step("postcode", POSTCODE_NODE, None,
+                           {o: "menu" for o in _outcomes(node_types[POSTCODE_NODE])}))
+    else:
+        menu["1"] = "postcode-agent"
+        steps.append(_step("postcode-agent", "core.transfer", {"service": "邮政编码查询"}))
+    return {"title": "11185 中国邮政客服", "start": "welcome", "steps": steps}
+
+
+def flow_12329(node_types: dict[str, type]) -> dict[str, Any]:
+    """Working days only; personal accounts, loans, a policy message."""
+    return {"title": "12329 住房公积金", "start": "welcome", "steps": [
+        _step("welcome", "core.play", {"prompt": "welcome-12329"}, {"done": "blacklist"}),
+        _step("blacklist", "core.blacklist", None, {"allowed": "hours"}),
+        _step("hours", "core.time_condition", None, {"open": "menu", "closed": "closed"}),
+        _step("menu", "core.menu", {"prompt": "menu-12329", "timeout_s": 20, "idle_limit_s": 60},
+              {"1": "personal", "2": "loan", "3": "policy"}),
+        _step("personal", "core.transfer", {"service": "个人公积金业务"}),
+        _step("loan", "core.transfer", {"queue": "12329-loan", "service": "公积金贷款"}),
+        _step("policy", "core.play", {"prompt": "policy-12329"}, {"done": "menu"}),
+        _step("closed", "core.play", {"prompt": "closed-12329"}, {"done": "voicemail"}),
+        _step("voicemail", "core.voicemail", None, {"done": "bye"}),
+        _step("bye", "core.hangup"),
+    ]}
+
+
+FLOWS = {"11185": flow_11185, "12329": flow_12329}
+
+
+def load() -> dict[str, int]:
+    """Adds the lines and flows that are missing; a second run adds nothing."""
+    counts = {"ivr_flows": 0, "ivr_lines": 0}
+    types = flows.node_types()
+    for name, build in FLOWS.items():
+        if db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == name)) is None:
+            definition = build(types)
+            flows.save_version(name, definition, title=definition["title"], author="demo",
+                               note="default flow")
+            counts["ivr_flows"] += 1
+    for number, title, queue, hours in LINES:
+        if db.session.scalar(select(IVRLine.id).where(IVRLine.number == number)) is not None:
+            continue
+        flow_id = db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == number))
+        line = IVRLine(number=number, name=title, queue=queue, flow_id=flow_id,
+                       hours=json.dumps(hours, ensure_ascii=False))
+        db.session.add(line)
+        db.session.flush()
+        for day, holiday, hours_text in HOLIDAYS.get(number, []):
+            db.session.add(IVRHoliday(line_id=line.id, day=day, name=holiday, hours=hours_text))
+        counts["ivr_lines"] += 1
+    db.session.commit()
+    return counts

@@ -1,0 +1,94 @@
+"""The engine behind the real FastAGI server, driven by the Asterisk emulator: the same
+promises as on the simulator (transfer variables, one closed record per call whatever
+command the caller hangs up in, an apology and an agent on errors, no PIN in the logs),
+over the protocol Asterisk speaks. The 11185 line is made open around the clock so that
+no result depends on the time the test runs."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from app.api import Node, hookimpl
+from app.declarations import IVRNode
+from app.extensions import db
+from app.ivr import default_flows, flows
+from app.ivr.models import CallRecord, IVRFlow, IVRLine
+from app.testing.asterisk import start_agi_server
+
+PIN = "864209"
+ACCOUNT = "2024000123456"
+
+
+class PinThenBoom(Node):
+    def run(self, call: Any) -> str:
+        call.authenticate("fund", "ask-account", "ask-pin", lambda account, pin: True)
+        raise RuntimeError("backend down")
+
+
+class AgiPlugin:
+    @hookimpl
+    def postline_ivr_nodes(self) -> list[IVRNode]:
+        return [IVRNode("agiplug.pin", "PIN", PinThenBoom)]
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    return app_config | {"PLUGIN_OBJECTS": {"agiplug": AgiPlugin()},
+                         "IVR_RECORDINGS_DIR": str(tmp_path / "recordings")}
+
+
+@pytest.fixture
+def server(app):
+    default_flows.load()
+    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).hours = "{}"
+    db.session.commit()
+    running = start_agi_server(app=app)
+    yield running
+    running.stop()
+
+
+def records() -> list[CallRecord]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(CallRecord).order_by(CallRecord.id)))
+
+
+def test_a_caller_choosing_a_service_is_queued_there(server):
+    transcript = server.call("ivr?line=11185", keys=["2"])
+    assert transcript.ok, transcript.failures
+    assert transcript.heard[:2] == ["welcome-11185", "menu-11185"]
+    (record,) = records()
+    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_CALL_ID"] == str(record.id)
+    assert transcript.status == "OK"
+    assert (record.outcome, record.uniqueid) == ("transferred", dict(transcript.env)["agi_uniqueid"])
+
+
+def test_a_hangup_during_any_command_leaves_one_closed_record(server):
+    full = server.call("ivr?line=11185", keys=["9", "2"])
+    assert full.ok and full.status == "OK"
+    for n in range(1, len(full.steps) + 1):
+        transcript = server.call("ivr?line=11185", keys=["9", "2"], hangup_at=n)
+        assert transcript.ok, (n, transcript.failures)
+        found = records()
+        assert len(found) == n + 1, f"hangup at command {n}"
+        assert found[-1].ended_at is not None and found[-1].outcome, f"hangup at command {n}"
+
+
+def test_an_error_in_a_node_hands_the_caller_over_and_logs_no_pin(server, caplog):
+    caplog.set_level(logging.DEBUG)
+    flows.save_version("fund", {"steps": [{"id": "fund", "type": "agiplug.pin", "next": {"done": "bye"}},
+                                          {"id": "bye", "type": "core.hangup"}]})
+    line = db.session.scalar(select(IVRLine).where(IVRLine.number == "12329"))
+    line.flow_id, line.hours = db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == "fund")), "{}"
+    db.session.commit()
+
+    transcript = server.call("ivr?line=12329", keys=[ACCOUNT + "#", PIN])
+    assert transcript.ok, transcript.failures
+    assert transcript.heard[-1] == "sorry-error"
+    assert transcript.status == "ERROR" and transcript.variables["POSTLINE_QUEUE"] == "12329"
+    assert records()[-1].outcome == "error"
+    assert "backend down" in caplog.text
+    assert PIN not in caplog.text and ACCOUNT not in caplog.text
