@@ -3,8 +3,8 @@ postcode and the postcodes of a province, city, county or free address text, fro
 county-level data of the ``china-region`` package. Every lookup is counted for a report.
 
 Only hooks live here; the data and matching are in :mod:`.data`, :mod:`.names` and
-:mod:`.search`, the page in :mod:`.views`, the report in :mod:`.report`. (The IVR node
-comes with the IVR engine.)"""
+:mod:`.search`, the page in :mod:`.views`, the report in :mod:`.report`, the IVR node ``postcode.lookup``
+and its prompts (:data:`PROMPTS`, place names included) in :mod:`.ivr`."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -12,10 +12,13 @@ from flask_babel import lazy_gettext as _l
 from app import api
 
 from . import models  # noqa: F401  (puts postcode_lookup into the metadata)
-from . import report, views
+from . import ivr, report, views
 
 STAFF = ("agent", "backoffice", "teamlead", "qa", "manager")
 REPORT = "postcode.report"
+#: The plugin's voice prompts (the catalog of ``postline prompts``): the node's sentences and
+#: one prompt per place name, read from the data on first use.
+PROMPTS = ivr.PROMPTS
 
 
 @api.hookimpl
@@ -47,3 +50,10 @@ def postline_reports() -> list[api.Report]:
     return [api.Report("postcode.lookups", _l("Postcode lookup counts"), REPORT, report.build,
                        form_class=report.LookupReportForm,
                        description=_l("Lookups per day, agent and kind, and how many found nothing."))]
+
+
+@api.hookimpl
+def postline_ivr_nodes() -> list[api.IVRNode]:
+    # A plain title, as the core's nodes have: the flow editor's node list is also built
+    # outside a request (flows.node_specs), where a lazy_gettext string cannot be rendered.
+    return [api.IVRNode(ivr.NODE, "Postcode lookup", ivr.LookupNode, weight=50)]

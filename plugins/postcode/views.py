@@ -12,7 +12,7 @@ from app import api
 from . import search
 from .data import index, source
 from .forms import PostcodeForm, RegionForm
-from .models import QUERY_MAX, PostcodeLookup
+from .models import record_lookup
 
 PLUGIN = "postcode"
 LOOKUP = "postcode.lookup"
@@ -87,8 +87,4 @@ def max_results() -> int:
 def count(kind: str, query: str, result_count: int) -> None:
     """Every lookup leaves a row for the lookup-count report."""
     user = api.current_user
-    api.db.session.add(PostcodeLookup(
-        user_id=user.id if user.is_authenticated else None,
-        kind=kind, query_text=query[:QUERY_MAX], result_count=result_count,
-    ))
-    api.db.session.commit()
+    record_lookup(kind, query, result_count, user.id if user.is_authenticated else None)
