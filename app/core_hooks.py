@@ -22,6 +22,8 @@ def postline_permissions() -> list[Permission]:
         Permission("admin.users", _l("Manage users"), roles=()),
         Permission("admin.plugins", _l("Manage plugins and their settings"), roles=()),
         Permission("admin.audit", _l("Read the audit log"), roles=()),
+        Permission("ivr.flows", _l("Edit and simulate IVR call flows"), roles=("teamlead",)),
+        Permission("ivr.voicemail", _l("Listen to and handle voice messages"), roles=("agent", "teamlead")),
     ]
 
 
@@ -30,10 +32,13 @@ def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("customers", _l("Customers"), "customers.index", "customers.view", "desk", 10),
         NavItem("desk.forms", _l("Service forms"), "agents.forms", "desk.forms", "desk", 20),
+        NavItem("ivr.voicemail", _l("Voice messages"), "ivr.voicemail_list", "ivr.voicemail", "desk", 30),
         NavItem("reports", _l("Reports"), "reports.index", "reports.view", "reports", 10),
         NavItem("admin.users", _l("Users"), "admin.users", "admin.users", "admin", 10),
         NavItem("admin.plugins", _l("Plugins"), "admin.plugins", "admin.plugins", "admin", 20),
         NavItem("admin.audit", _l("Audit log"), "admin.audit", "admin.audit", "admin", 30),
+        NavItem("ivr.flows", _l("Call flows"), "ivr.flow_list", "ivr.flows", "admin", 40),
+        NavItem("ivr.simulator", _l("Flow simulator"), "ivr.simulator", "ivr.flows", "admin", 50),
     ]
 
 

@@ -82,10 +82,11 @@ def _register_core_blueprints(app: Flask) -> None:
     from app.agents.views import bp as agents_bp
     from app.auth.views import bp as auth_bp
     from app.customers.views import bp as customers_bp
+    from app.ivr.views import bp as ivr_bp
     from app.main.views import bp as main_bp
     from app.reports.views import bp as reports_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, customers_bp, agents_bp, reports_bp):
+    for bp in (main_bp, auth_bp, admin_bp, customers_bp, agents_bp, reports_bp, ivr_bp):
         app.register_blueprint(bp)
 
 

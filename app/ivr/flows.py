@@ -266,7 +266,7 @@ class NodeSpec:
     may also have ``timeout`` and ``retries``)."""
 
     name: str
-    title: str
+    title: Any  # str or a lazy_gettext string: rendered in the reader's language
     plugin: str
     params: tuple[Param, ...]
     outcomes: tuple[str, ...] | None
@@ -283,7 +283,7 @@ def node_specs(app: Flask | None = None) -> list[NodeSpec]:
         cls = node.node_class
         declared = isinstance(cls, type) and issubclass(cls, Node)
         terminal, may_end = node_facts(cls)
-        specs.append(NodeSpec(node.name, str(node.title), node.plugin,
+        specs.append(NodeSpec(node.name, node.title, node.plugin,
                               tuple(cls.params_spec) if declared else (),
                               tuple(cls.outcomes) if declared else None, terminal, may_end))
     return specs
