@@ -82,8 +82,11 @@ class Report:
 
 @dataclass
 class IVRNode:
-    """A leaf of an IVR flow, named ``<plugin>.<node>``. ``node_class`` has ``run(call)``
-    returning the name of the next step (the engine comes with the IVR issue)."""
+    """A leaf of an IVR flow, named ``<plugin>.<node>``. ``node_class`` (best a subclass of
+    ``app.api.Node``, with ``params_spec``, ``outcomes`` and ``terminal``) has
+    ``run(call) -> outcome``: the step's ``next`` in the flow maps that outcome to the
+    next step. ``call`` is an ``app.api.Call`` (play, ask, menu, say_*, authenticate,
+    record, transfer, hangup; see ``docs/plugin_hooks.md``)."""
 
     name: str
     title: str
