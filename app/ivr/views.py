@@ -438,3 +438,6 @@ def voicemail_handled(message_id: int) -> Response:
         db.session.commit()
         flash(_("The voice message from %(caller)s is marked as handled.", caller=message.caller), "info")
     return redirect(url_for("ivr.voicemail_list", page=request.args.get("page", 1, type=int)))
+
+
+from app.ivr import lines_views  # noqa: E402,F401  (the lines pages: routes on this blueprint)

@@ -1,0 +1,270 @@
+"""The hotline lines' pages: the list of lines with their opening hours, and one line's
+editor (name, agent queue, flow, weekly hours) with its holiday calendar.
+
+The routes hang on the ``ivr`` blueprint of :mod:`app.ivr.views`, which imports this
+module at its end; they need ``ivr.flows`` like the flow pages. The hours are written the
+way :mod:`app.ivr.hours` reads them (``08:00-12:00,13:30-17:30``); anything it refuses is
+shown as a form error and nothing is saved. Holidays are configuration, not business
+records: deleting one is allowed (the audit log keeps what it was)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug import Response
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.auth.permissions import permission_required
+from app.extensions import db
+from app.ivr.hours import WEEKDAYS, HoursError, parse_ranges, parse_week
+from app.ivr.models import IVRFlow, IVRHoliday, IVRLine
+from app.ivr.views import ActionForm, bp
+
+DAY_NAMES = {
+    "mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"), "thu": _l("Thursday"),
+    "fri": _l("Friday"), "sat": _l("Saturday"), "sun": _l("Sunday"),
+}
+DAY_SHORT = {
+    "mon": _l("Mon"), "tue": _l("Tue"), "wed": _l("Wed"), "thu": _l("Thu"),
+    "fri": _l("Fri"), "sat": _l("Sat"), "sun": _l("Sun"),
+}
+HOURS_HINT = _l("Like 08:00-12:00,13:30-17:30 (24:00 ends the day); empty: closed that day.")
+
+
+def _hours_field(day: str) -> StringField:
+    return StringField(DAY_NAMES[day], validators=[Optional(), Length(max=100)],
+                       render_kw={"placeholder": "08:00-12:00,13:30-17:30"})
+
+
+class LineForm(FlaskForm):
+    name = StringField(_l("Line name"), validators=[DataRequired(message=_l("Give the line a name.")),
+                                               Length(max=100)])
+    queue = StringField(_l("Agent queue"), validators=[Optional(), Length(max=64)],
+                        description=_l("Where callers go with “0”, errors and transfers without a "
+                                       "queue of their own; empty: the queue named after the line."))
+    flow = SelectField(_l("Flow"), validators=[Optional()])
+    always_open = BooleanField(_l("Open around the clock (the weekly hours below are ignored)"))
+    mon = _hours_field("mon")
+    tue = _hours_field("tue")
+    wed = _hours_field("wed")
+    thu = _hours_field("thu")
+    fri = _hours_field("fri")
+    sat = _hours_field("sat")
+    sun = _hours_field("sun")
+
+
+class HolidayForm(FlaskForm):
+    day = StringField(_l("Date"), validators=[DataRequired(message=_l("Give the date."))],
+                      render_kw={"type": "date", "placeholder": "2026-10-01"})
+    name = StringField(_l("Name of the day"), validators=[Optional(), Length(max=100)],
+                       render_kw={"placeholder": "国庆节"})
+    hours = StringField(_l("Hours that day"), validators=[Optional(), Length(max=100)],
+                        description=_l("Empty: closed all day. Otherwise that day's hours, e.g. "
+                                       "09:00-12:00 (a shortened day, or a weekend made a working day)."))
+
+
+# --- hours as text ------------------------------------------------------------------------------
+
+def _clock(value: Any) -> str:
+    return "24:00" if value is None else value.strftime("%H:%M")
+
+
+def _normalised(text: str) -> str:
+    """Hours as :func:`parse_ranges` reads them, written tidily; raises :class:`HoursError`."""
+    return ",".join(f"{_clock(start)}-{_clock(stop)}" for start, stop in parse_ranges(text))
+
+
+def _bad_hours(text: str) -> str:
+    return _("“%(value)s” is not valid hours: write ranges like 08:00-12:00,13:30-17:30 "
+             "(24:00 ends the day), each ending after it starts.", value=text)
+
+
+def _week(line: IVRLine) -> dict[str, str] | None:
+    """The line's weekly hours as text per weekday; ``None``: open around the clock.
+    Raises :class:`HoursError` when the stored value cannot be read."""
+    if parse_week(line.hours or "{}") is None:
+        return None
+    stored = json.loads(line.hours or "{}")
+    return {day: str(stored.get(day) or "") for day in WEEKDAYS}
+
+
+def hours_summary(line: IVRLine) -> str:
+    """``周一至周五 08:30-17:30；周六至周日 休息`` – consecutive days with equal hours grouped."""
+    try:
+        week = _week(line)
+    except HoursError:
+        return _("Unreadable opening hours")
+    if week is None:
+        return _("Open around the clock")
+    groups: list[tuple[list[str], str]] = []
+    for day in WEEKDAYS:
+        text = week[day]
+        if groups and groups[-1][1] == text:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], text))
+    parts = []
+    closed = _("closed")
+    for days, text in groups:
+        span = str(DAY_SHORT[days[0]]) if len(days) == 1 else _(
+            "%(first)s–%(last)s", first=DAY_SHORT[days[0]], last=DAY_SHORT[days[-1]])
+        parts.append(f"{span} {text or closed}")
+    return _("; ").join(parts)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+def _line_or_404(number: str) -> IVRLine:
+    line = db.session.scalar(select(IVRLine).where(IVRLine.number == number))
+    if line is None:
+        abort(404)
+    return line
+
+
+def _holidays(line: IVRLine) -> list[IVRHoliday]:
+    return list(db.session.scalars(select(IVRHoliday).where(IVRHoliday.line_id == line.id)
+                                   .order_by(IVRHoliday.day)).all())
+
+
+def _line_form(line: IVRLine, formdata: Any = None) -> LineForm:
+    form = LineForm(formdata=formdata)
+    all_flows = db.session.scalars(select(IVRFlow).order_by(IVRFlow.name)).all()
+    form.flow.choices = [("", _("(no flow)"))] + [
+        (f.name, f"{f.name} — {f.title}" if f.title else f.name) for f in all_flows]
+    if formdata is None:
+        form.name.data = line.name
+        form.queue.data = line.queue
+        current = db.session.get(IVRFlow, line.flow_id) if line.flow_id else None
+        form.flow.data = current.name if current else ""
+        try:
+            week = _week(line)
+        except HoursError:
+            week = {day: "" for day in WEEKDAYS}
+            form.always_open.errors = [_("The stored opening hours cannot be read; enter them again.")]
+        form.always_open.data = week is None
+        for day in WEEKDAYS:
+            getattr(form, day).data = (week or {}).get(day, "")
+    return form
+
+
+def _render(line: IVRLine, form: LineForm, holiday_form: HolidayForm, status: int = 200) -> tuple[str, int]:
+    return render_template("ivr/line.html", line=line, form=form, holiday_form=holiday_form,
+                           holidays=_holidays(line), weekdays=WEEKDAYS, hours_hint=HOURS_HINT,
+                           action_form=ActionForm()), status
+
+
+@bp.route("/lines")
+@permission_required("ivr.flows")
+def line_list() -> str:
+    rows = db.session.execute(
+        select(IVRLine, IVRFlow).outerjoin(IVRFlow, IVRFlow.id == IVRLine.flow_id).order_by(IVRLine.number)
+    ).all()
+    return render_template("ivr/lines.html",
+                           lines=[(line, flow, hours_summary(line)) for line, flow in rows])
+
+
+@bp.route("/lines/<number>", methods=["GET", "POST"])
+@permission_required("ivr.flows")
+def line_edit(number: str) -> tuple[str, int] | Response:
+    line = _line_or_404(number)
+    if request.method != "POST":
+        return _render(line, _line_form(line), HolidayForm(formdata=None, prefix="holiday"))
+    form = _line_form(line, request.form)
+    holiday_form = HolidayForm(formdata=None, prefix="holiday")
+    if not form.validate_on_submit():
+        return _render(line, form, holiday_form, 400 if form.csrf_token.errors else 200)
+    week: dict[str, str] = {}
+    for day in WEEKDAYS:
+        field = getattr(form, day)
+        text = (field.data or "").strip()
+        try:
+            normalised = _normalised(text)
+        except HoursError:
+            field.errors = [*field.errors, _bad_hours(text)]
+            continue
+        if normalised:
+            week[day] = normalised
+    if any(getattr(form, day).errors for day in WEEKDAYS):
+        return _render(line, form, holiday_form)
+    if form.always_open.data:
+        week = {}
+    elif not week:
+        form.always_open.errors = [_("Give the hours of at least one day, or tick “Open around the clock”.")]
+        return _render(line, form, holiday_form)
+    flow = None
+    if form.flow.data:
+        flow = db.session.scalar(select(IVRFlow).where(IVRFlow.name == form.flow.data))
+        if flow is None:
+            form.flow.errors = [_("Flow %(name)s does not exist.", name=form.flow.data)]
+            return _render(line, form, holiday_form)
+    line.name = form.name.data.strip()
+    line.queue = (form.queue.data or "").strip()
+    line.flow_id = flow.id if flow else None
+    line.hours = json.dumps(week, ensure_ascii=False)
+    db.session.commit()
+    flash(_("Line %(number)s saved; new calls use it.", number=line.number), "info")
+    return redirect(url_for("ivr.line_edit", number=line.number))
+
+
+@bp.route("/lines/<number>/holidays", methods=["POST"])
+@permission_required("ivr.flows")
+def holiday_add(number: str) -> tuple[str, int] | Response:
+    line = _line_or_404(number)
+    holiday_form = HolidayForm(prefix="holiday")
+    form = _line_form(line)
+    if not holiday_form.validate_on_submit():
+        return _render(line, form, holiday_form, 400 if holiday_form.csrf_token.errors else 200)
+    day = None
+    try:
+        day = date.fromisoformat((holiday_form.day.data or "").strip())
+    except ValueError:
+        holiday_form.day.errors = [*holiday_form.day.errors, _("Not a date (YYYY-MM-DD).")]
+    text = (holiday_form.hours.data or "").strip()
+    hours_text = ""
+    try:
+        hours_text = _normalised(text)
+    except HoursError:
+        holiday_form.hours.errors = [*holiday_form.hours.errors, _bad_hours(text)]
+    if day is not None and db.session.scalar(select(IVRHoliday.id).where(
+            IVRHoliday.line_id == line.id, IVRHoliday.day == day)) is not None:
+        holiday_form.day.errors = [*holiday_form.day.errors,
+                                   _("This line has an entry for that date already; delete it first.")]
+    if holiday_form.day.errors or holiday_form.hours.errors or day is None:
+        return _render(line, form, holiday_form)
+    db.session.add(IVRHoliday(line_id=line.id, day=day, name=(holiday_form.name.data or "").strip(),
+                              hours=hours_text))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same date added at the same moment by someone else
+        db.session.rollback()
+        holiday_form.day.errors = [*holiday_form.day.errors,
+                                   _("This line has an entry for that date already; delete it first.")]
+        line = _line_or_404(number)
+        return _render(line, _line_form(line), holiday_form)
+    flash(_("%(day)s added to the calendar of line %(number)s.", day=day.isoformat(), number=line.number),
+          "info")
+    return redirect(url_for("ivr.line_edit", number=line.number) + "#holidays")
+
+
+@bp.route("/lines/<number>/holidays/<int:holiday_id>/delete", methods=["POST"])
+@permission_required("ivr.flows")
+def holiday_delete(number: str, holiday_id: int) -> Response:
+    line = _line_or_404(number)
+    holiday = db.session.get(IVRHoliday, holiday_id)
+    if holiday is None or holiday.line_id != line.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    day = holiday.day.isoformat()
+    db.session.delete(holiday)
+    db.session.commit()
+    flash(_("%(day)s removed from the calendar of line %(number)s.", day=day, number=line.number), "info")
+    return redirect(url_for("ivr.line_edit", number=line.number) + "#holidays")

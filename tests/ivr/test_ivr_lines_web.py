@@ -1,0 +1,207 @@
+"""The lines pages: a line's name, queue, flow and weekly hours edited from the web, its
+holiday calendar (add, delete), and what the next simulated call does with them."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditLog
+from app.extensions import db
+from app.ivr import default_flows
+from app.ivr.models import IVRFlow, IVRHoliday, IVRLine
+from app.ivr.simulator import HANGUP, simulate
+from app.testing import submit
+
+# Local times are Asia/Shanghai (UTC+8); 2026-11-23 is a Monday.
+MONDAY_15H = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)
+MONDAY_10H = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+TUESDAY_10H = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
+SATURDAY_10H = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
+NATIONAL_DAY_10H = datetime(2026, 10, 1, 2, 0, tzinfo=timezone.utc)  # a Thursday, closed in the demo data
+
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@pytest.fixture
+def app_config(app_config):
+    return app_config | {"TIMEZONE": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def loaded(app):
+    default_flows.load()
+    return app
+
+
+def _line(number: str) -> IVRLine:
+    db.session.expire_all()
+    return db.session.scalar(select(IVRLine).where(IVRLine.number == number))
+
+
+def _closed(app, number: str, when: datetime) -> bool:
+    """Whether a call at ``when`` takes the line's closed branch (the flows play
+    ``closed-<number>`` there and ``welcome-`` then the menu otherwise)."""
+    heard = simulate(app, number, [HANGUP], now=when).heard
+    assert heard[0] == f"welcome-{number}"
+    return f"closed-{number}" in heard
+
+
+def _line_form(number: str, **changes: str) -> dict[str, str]:
+    line = _line(number)
+    flow = db.session.get(IVRFlow, line.flow_id)
+    data = {"name": line.name, "queue": line.queue, "flow": flow.name if flow else ""}
+    data.update({day: text for day, text in json.loads(line.hours).items()})
+    data.update(changes)
+    return data
+
+
+def test_the_lines_page_lists_the_lines_and_the_flows_page_links_to_it(loaded, login):
+    client = login("teamlead")
+    assert 'href="/ivr/lines"' in client.get("/ivr/flows").get_data(as_text=True)
+    page = client.get("/ivr/lines").get_data(as_text=True)
+    assert "住房公积金服务热线" in page and 'href="/ivr/lines/12329"' in page
+    assert "周一至周五 08:30-17:30" in page and "休息" in page
+    edit = client.get("/ivr/lines/12329").get_data(as_text=True)
+    assert "节假日" in edit and "2026-10-01" in edit and "国庆节" in edit
+    assert client.get("/ivr/lines/99999").status_code == 404
+
+
+def test_edited_hours_send_the_next_call_to_the_closed_branch(loaded, login):
+    client = login("teamlead")
+    assert not _closed(loaded, "11185", MONDAY_15H)   # 08:00-20:00 every day
+    response = submit(client, "/ivr/lines/11185",
+                      _line_form("11185", name="邮政热线", queue="ems",
+                                 **{day: "09:00-12:00" for day in WEEK}))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    line = _line("11185")
+    assert (line.name, line.queue) == ("邮政热线", "ems")
+    assert json.loads(line.hours) == {day: "09:00-12:00" for day in WEEK}
+    assert _closed(loaded, "11185", MONDAY_15H)
+    assert not _closed(loaded, "11185", MONDAY_10H)
+    # the change is in the audit trail
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.object_type.ilike("%line%"), AuditLog.action == "update")) >= 1
+
+
+def test_a_day_without_hours_is_closed_and_open_around_the_clock_clears_the_week(loaded, login):
+    client = login("teamlead")
+    form = _line_form("11185", mon="")
+    assert submit(client, "/ivr/lines/11185", form).status_code == 302
+    assert "mon" not in json.loads(_line("11185").hours)
+    assert _closed(loaded, "11185", MONDAY_10H)
+    assert not _closed(loaded, "11185", TUESDAY_10H)
+
+    assert submit(client, "/ivr/lines/11185", form | {"always_open": "y"}).status_code == 302
+    assert json.loads(_line("11185").hours) == {}
+    assert not _closed(loaded, "11185", MONDAY_10H)
+
+
+def test_the_flow_is_chosen_among_existing_flows(loaded, login):
+    client = login("teamlead")
+    assert submit(client, "/ivr/lines/12329", _line_form("12329", flow="11185")).status_code == 302
+    assert db.session.get(IVRFlow, _line("12329").flow_id).name == "11185"
+    response = submit(client, "/ivr/lines/12329", _line_form("12329", flow="nonexistent"))
+    assert response.status_code == 200 and 'role="alert"' in response.get_data(as_text=True)
+    assert db.session.get(IVRFlow, _line("12329").flow_id).name == "11185"
+
+
+@pytest.mark.parametrize("bad", ["8-12", "18:00-09:00", "08:00-25:00", "08:00-12:00,abc"])
+def test_bad_hours_are_a_form_error_and_nothing_is_saved(loaded, login, bad):
+    client = login("teamlead")
+    before = _line("12329")
+    hours, name = before.hours, before.name
+    response = submit(client, "/ivr/lines/12329", _line_form("12329", name="改过的名字", tue=bad))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'role="alert"' in html and "不是有效的营业时间" in html
+    after = _line("12329")
+    assert (after.hours, after.name) == (hours, name)
+
+
+def test_no_hours_at_all_needs_open_around_the_clock(loaded, login):
+    client = login("teamlead")
+    hours = _line("12329").hours
+    response = submit(client, "/ivr/lines/12329", _line_form("12329", **{day: "" for day in WEEK}))
+    assert response.status_code == 200 and 'role="alert"' in response.get_data(as_text=True)
+    assert _line("12329").hours == hours
+
+
+def test_a_holiday_closes_its_date_and_a_working_weekend_opens(loaded, login):
+    client = login("teamlead")
+    assert not _closed(loaded, "12329", TUESDAY_10H)
+    assert _closed(loaded, "12329", SATURDAY_10H)
+    response = submit(client, "/ivr/lines/12329/holidays",
+                      {"holiday-day": "2026-11-24", "holiday-name": "临时闭馆", "holiday-hours": ""},
+                      page="/ivr/lines/12329")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert submit(client, "/ivr/lines/12329/holidays",
+                  {"holiday-day": "2026-11-28", "holiday-name": "调休上班", "holiday-hours": "09:00-12:00"},
+                  page="/ivr/lines/12329").status_code == 302
+    assert _closed(loaded, "12329", TUESDAY_10H)
+    assert not _closed(loaded, "12329", MONDAY_10H)
+    assert not _closed(loaded, "12329", SATURDAY_10H)
+    page = client.get("/ivr/lines/12329").get_data(as_text=True)
+    assert "临时闭馆" in page and "调休上班" in page
+    # the other line's calendar is its own
+    assert not _closed(loaded, "11185", TUESDAY_10H)
+
+
+@pytest.mark.parametrize("fields", [
+    {"holiday-day": "2026-13-01"},
+    {"holiday-day": ""},
+    {"holiday-day": "2026-12-01", "holiday-hours": "9-12"},
+    {"holiday-day": "2026-10-01"},  # the line has that date already
+])
+def test_a_bad_holiday_is_a_form_error_and_nothing_is_added(loaded, login, fields):
+    client = login("teamlead")
+    line_id = _line("12329").id
+    count = db.session.scalar(select(func.count()).select_from(IVRHoliday).where(IVRHoliday.line_id == line_id))
+    response = submit(client, "/ivr/lines/12329/holidays", {"holiday-name": "x", **fields},
+                      page="/ivr/lines/12329")
+    assert response.status_code == 200
+    assert 'role="alert"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(IVRHoliday)
+                             .where(IVRHoliday.line_id == line_id)) == count
+
+
+def test_deleting_a_holiday_reopens_its_date(loaded, login):
+    client = login("teamlead")
+    line = _line("12329")
+    holiday = db.session.scalar(select(IVRHoliday).where(IVRHoliday.line_id == line.id,
+                                                         IVRHoliday.day == date(2026, 10, 1)))
+    holiday_id = holiday.id
+    assert _closed(loaded, "12329", NATIONAL_DAY_10H)
+    url = f"/ivr/lines/12329/holidays/{holiday_id}/delete"
+    # a holiday is deleted through its own line only
+    assert submit(client, f"/ivr/lines/11185/holidays/{holiday_id}/delete", {},
+                  page="/ivr/lines/12329").status_code == 404
+    client.post(url)                                     # no CSRF token: refused
+    db.session.expire_all()
+    assert db.session.get(IVRHoliday, holiday_id) is not None
+    response = submit(client, url, {}, page="/ivr/lines/12329")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(IVRHoliday, holiday_id) is None
+    assert not _closed(loaded, "12329", NATIONAL_DAY_10H)
+    assert _closed(loaded, "12329", NATIONAL_DAY_10H.replace(day=2))
+
+
+def test_agents_may_not_see_or_change_lines(loaded, login):
+    client = login("agent")
+    hours = _line("12329").hours
+    holidays = db.session.scalar(select(func.count()).select_from(IVRHoliday))
+    assert client.get("/ivr/lines").status_code == 403
+    assert client.get("/ivr/lines/12329").status_code == 403
+    data = _line_form("12329", **{day: "00:00-24:00" for day in WEEK})
+    assert submit(client, "/ivr/lines/12329", data, page="/").status_code == 403
+    assert submit(client, "/ivr/lines/12329/holidays", {"holiday-day": "2026-11-24"},
+                  page="/").status_code == 403
+    holiday = db.session.scalar(select(IVRHoliday).limit(1))
+    assert submit(client, f"/ivr/lines/12329/holidays/{holiday.id}/delete", {},
+                  page="/").status_code == 403
+    assert _line("12329").hours == hours
+    assert db.session.scalar(select(func.count()).select_from(IVRHoliday)) == holidays
