@@ -269,18 +269,20 @@ def run_agi(app: Flask, host: str | None, port: int | None) -> None:
     address = (host or app.config["AGI_HOST"], port or app.config["AGI_PORT"])
     settings = AGISettings.from_config(app.config)
     handler = build_handler(app)
-    try:
-        server, thread = start_server(address, handler, settings)
-    except OSError as exc:  # port taken, or not ours to bind: one line, exit 1
-        raise click.ClickException(f"FastAGI cannot listen on {address[0]}:{address[1]}: "
-                                   f"{exc.strerror or exc}") from exc
     stop, hurry = threading.Event(), threading.Event()
 
     def request_stop(_signum: int, _frame: Any) -> None:
         (hurry if stop.is_set() else stop).set()
 
+    # Before the port opens: a supervisor that sees the port may stop us at once, and a
+    # SIGTERM must then be a clean stop, not the default kill.
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    try:
+        server, thread = start_server(address, handler, settings)
+    except OSError as exc:  # port taken, or not ours to bind: one line, exit 1
+        raise click.ClickException(f"FastAGI cannot listen on {address[0]}:{address[1]}: "
+                                   f"{exc.strerror or exc}") from exc
     log.info("FastAGI listening on %s:%s (at most %d calls)", *server.server_address[:2],
              settings.max_calls)
     stop.wait()
