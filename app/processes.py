@@ -6,6 +6,7 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -48,18 +49,23 @@ def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: b
     Gunicorn().run()
 
 
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT (Ctrl-C): how every role is asked to stop."""
+    stop = threading.Event()
+
+    def request_stop(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    return stop
+
+
 def serve(app: Flask) -> int:
     """Start the three roles; stop all when one dies or on Ctrl-C/SIGTERM. Returns the exit
     code: 0 after a requested stop, 1 when a role died by itself."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stopping = {"requested": False}
-
-    def request_stop(_signum: int, _frame: Any) -> None:
-        stopping["requested"] = True
-
-    # Before the children exist: a Ctrl-C while they start must not orphan them.
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stop = stop_on_signals()  # before the children exist: a Ctrl-C now must not orphan them
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for role in ROLES:
@@ -72,9 +78,8 @@ def serve(app: Flask) -> int:
     log.info("PostLine is starting: web %s, agi %s:%s", click_url, app.config["AGI_HOST"],
              app.config["AGI_PORT"])
     died = None
-    while not stopping["requested"] and died is None:
+    while died is None and not stop.wait(0.2):
         died = next((role for role, p in children.items() if p.poll() is not None), None)
-        time.sleep(0.2)
     if died:
         log.error("%s stopped (exit %s); stopping the others", died, children[died].returncode)
     _stop_all(children)

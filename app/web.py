@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auth.permissions import check_views, enforce, has_permission, permitted
+from app.auth.permissions import check_views, enforce, permitted
 from app.declarations import NavItem
 from app.extensions import babel, csrf, db, login_manager
 from app.plugin_loader import PluginError, check_declarations, collect, enabled_plugins
@@ -133,7 +133,6 @@ def _template_globals() -> dict[str, Any]:
 
     return {
         "nav": nav,
-        "can": lambda name: has_permission(current_user, name),
         "local": local,
         "nav_sections": NAV_SECTIONS,
         "get_locale": get_locale,

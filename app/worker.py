@@ -8,7 +8,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from sqlalchemy import text
 from app.audit.listener import acting_as
 from app.extensions import db
 from app.plugin_loader import collect
+from app.processes import stop_on_signals
 
 log = logging.getLogger("postline.worker")
 
@@ -138,7 +138,7 @@ def make_scheduler(app: Flask) -> BackgroundScheduler:
 def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
     global _worker_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     _worker_app = app
     with scheduler_lock(app, stop) as held:
         if not held:
@@ -151,14 +151,3 @@ def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
         stop.wait()
         scheduler.shutdown(wait=True)
     log.info("worker stopped")
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-
-    def request_stop(_signum: int, _frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    return stop

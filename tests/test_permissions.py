@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from app import create_app
 from app.auth.permissions import has_permission, view_requirement
-from app.auth.roles import ALL_ROLES
+from app.auth.roles import ROLES
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, all_plugin_names, base_config, empty_tables
 
@@ -72,7 +72,7 @@ def test_anonymous_reaches_only_public_views(walk_app):
             assert _is_login_redirect(response), f"{method} {url} answered {response.status_code}"
 
 
-@pytest.mark.parametrize("roles", [()] + [(role,) for role in ALL_ROLES], ids=lambda r: "-".join(r) or "no-role")
+@pytest.mark.parametrize("roles", [()] + [(role,) for role in ROLES], ids=lambda r: "-".join(r) or "no-role")
 def test_each_role_reaches_exactly_what_its_permissions_allow(walk_app, roles):
     from app.auth.models import User
     from app.extensions import db

@@ -50,9 +50,6 @@ class User(Audited, UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    def audit_repr(self) -> str:
-        return self.username
-
 
 class UserRole(Audited, db.Model):
     __tablename__ = "user_role"

@@ -12,4 +12,3 @@ ROLES = {
     "manager": _l("Manager"),
     "admin": _l("Administrator"),
 }
-ALL_ROLES = tuple(ROLES)
