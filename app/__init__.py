@@ -26,17 +26,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _check_secret_key(app)
     _configure_database(app)
 
-    from app import sqlite_pragmas, web
+    from app import web
     from app.audit import listener
-    from app.extensions import db
-    from app.plugin_loader import load_plugins
+    from app.extensions import configure_sqlite, db
+    from app.pluginhost.cli import attach_commands
+    from app.pluginhost.loader import check_declarations, load_plugins
 
     db.init_app(app)
     with app.app_context():
-        sqlite_pragmas.install(db.engine)
+        configure_sqlite(db.engine)
     listener.install()
-    app.extensions["postline"] = load_plugins(app)
+    load_plugins(app)  # the core's rooms, then the plugins
+    check_declarations(app)
     web.init_app(app)
+    attach_commands(app)
     return app
 
 

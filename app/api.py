@@ -13,11 +13,13 @@ from app.customers.models import Customer
 from app.declarations import (
     AgentForm,
     CliCommand,
+    DemoData,
     IVRNode,
     Job,
     NavItem,
     Permission,
     PluginBlueprint,
+    Prompt,
     Report,
     Setting,
     TimelineEntry,
@@ -26,14 +28,15 @@ from app.extensions import db
 from app.hookspecs import hookimpl
 from app.ivr.call import Call, Recording, mask
 from app.ivr.channel import Hangup
+from app.ivr.models import CallRecord
 from app.ivr.nodes import Node, Param
-from app.plugin_settings import get_setting
+from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook
 from app.timeutil import local, utcnow
 
 __all__ = [
-    "AgentForm", "Audited", "CliCommand", "Column", "Customer", "IVRNode", "Job", "NavItem",
-    "Permission", "PluginBlueprint", "Report", "Setting", "TimelineEntry", "User", "add_table_sheet",
+    "AgentForm", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode", "Job",
+    "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TimelineEntry", "User", "add_table_sheet",
     "audit", "current_user", "db", "get_setting", "has_permission", "hookimpl", "local",
     "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     # the IVR node API

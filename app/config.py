@@ -33,6 +33,8 @@ class Defaults:
     PLUGINS = ",".join(SHIPPED_PLUGINS)
     #: Start even if a listed plugin fails to load (the failure is shown on the admin page).
     SKIP_BROKEN_PLUGINS = False
+    #: Log every hook call, its arguments and results (``postline.plugins``, INFO).
+    TRACE_PLUGINS = False
 
     TIMEZONE = "Asia/Shanghai"
     BABEL_DEFAULT_LOCALE = "zh_CN"

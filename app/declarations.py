@@ -2,7 +2,7 @@
 
 Every declaration has a ``name`` (unique within its hook across all plugins) and a
 ``weight`` (lower first). ``collect()`` fills in ``plugin`` with the name of the plugin that
-declared it, so nobody has to trust a plugin to name itself."""
+declared it (``core`` for the core's rooms), so nobody has to trust a plugin to name itself."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -145,5 +145,28 @@ class CliCommand:
 
     name: str
     command: click.Command
+    weight: int = 100
+    plugin: str = ""
+
+
+@dataclass
+class Prompt:
+    """A sentence the IVR says: ``name`` is its sound file's name (``postcode/ask-code``
+    plays ``<sounds>/postcode/ask-code``), ``text`` the Mandarin that ``postline prompts
+    build`` speaks into it. A plugin's names start with ``<plugin>/``."""
+
+    name: str
+    text: str
+    weight: int = 100
+    plugin: str = ""
+
+
+@dataclass
+class DemoData:
+    """Demonstration data for ``postline demo load``. ``load()`` adds what is missing (a
+    second run adds nothing) and returns how many of each kind it added."""
+
+    name: str
+    load: Callable[[], dict[str, int]]
     weight: int = 100
     plugin: str = ""

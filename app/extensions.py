@@ -1,11 +1,15 @@
-"""Flask extensions, created unbound so that ``create_app`` can bind them per app."""
+"""Flask extensions, created unbound so that ``create_app`` can bind them per app, and the
+database engine's set-up."""
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so that Alembic migrations behave the same on SQLite and PostgreSQL.
@@ -26,3 +30,19 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """SQLite as the embedded default: web, agi and worker share one file, so use WAL
+    (readers do not block the writer), wait for locks instead of failing, and enforce
+    foreign keys. Nothing to do for other databases."""
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,65 +1,101 @@
-"""The contract between PostLine and its plugins.
+"""The contract between PostLine and its plugins; the core's rooms use it too.
 
-Every hook returns a list of declarations from :mod:`app.api` (or ``None``); the core
-gathers them with :func:`app.plugin_loader.collect`, which tags, de-duplicates and orders
-them. Hooks only ever gain optional arguments: a plugin written for an older PostLine keeps
-working. Each hook is documented in ``docs/plugin_hooks.md`` and tested in
-``tests/test_hooks.py`` (``tests/test_hook_contract.py`` enforces both)."""
+Declaration hooks return a list of declarations from :mod:`app.api` (or ``None``); the core
+gathers them with :func:`app.pluginhost.collect`, which tags, de-duplicates and orders
+them. Event hooks (``postline_call_ended``) return nothing; :func:`app.pluginhost.notify`
+tells every implementation and a failing one never disturbs the event's source. Hooks only
+ever gain optional arguments: a plugin written for an older PostLine keeps working. Each
+hook is documented in ``docs/plugin_hooks.md`` and tested in ``tests/test_hooks.py``
+(``tests/test_hook_contract.py`` enforces both)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pluggy
+
+from app.declarations import (
+    AgentForm,
+    CliCommand,
+    DemoData,
+    IVRNode,
+    Job,
+    NavItem,
+    Permission,
+    PluginBlueprint,
+    Prompt,
+    Report,
+    Setting,
+    TimelineEntry,
+)
+
+if TYPE_CHECKING:
+    from app.calls.models import CallRecord
+    from app.customers.models import Customer
 
 hookspec = pluggy.HookspecMarker("postline")
 hookimpl = pluggy.HookimplMarker("postline")
 
 
 @hookspec
-def postline_permissions() -> list[Any]:
+def postline_permissions() -> list[Permission]:
     """Named permissions the plugin checks, with the roles that hold them by default."""
 
 
 @hookspec
-def postline_nav_items() -> list[Any]:
+def postline_nav_items() -> list[NavItem]:
     """Links for the main navigation; each is shown only to users with its permission."""
 
 
 @hookspec
-def postline_blueprints() -> list[Any]:
+def postline_blueprints() -> list[PluginBlueprint]:
     """The plugin's web pages, mounted under ``/p/<plugin>``; every view needs a permission."""
 
 
 @hookspec
-def postline_agent_forms() -> list[Any]:
+def postline_agent_forms() -> list[AgentForm]:
     """Forms an agent fills in during a call (bookings, orders, subscriptions)."""
 
 
 @hookspec
-def postline_reports() -> list[Any]:
+def postline_reports() -> list[Report]:
     """Excel reports offered on the reports page to users holding their permission."""
 
 
 @hookspec
-def postline_ivr_nodes() -> list[Any]:
+def postline_ivr_nodes() -> list[IVRNode]:
     """IVR nodes (leaves of the call flows) named ``<plugin>.<node>``."""
 
 
 @hookspec
-def postline_jobs() -> list[Any]:
+def postline_prompts() -> list[Prompt]:
+    """The sentences the plugin's IVR nodes say, named ``<plugin>/...``, with their texts."""
+
+
+@hookspec
+def postline_jobs() -> list[Job]:
     """Scheduled jobs the worker runs (one worker per site, so a job never runs twice)."""
 
 
 @hookspec
-def postline_settings() -> list[Any]:
+def postline_settings() -> list[Setting]:
     """The plugin's settings with defaults; an admin page edits them."""
 
 
 @hookspec
-def postline_customer_timeline(customer: Any) -> list[Any]:
+def postline_customer_timeline(customer: Customer) -> list[TimelineEntry]:
     """What the plugin knows happened with ``customer``, for the customer's timeline."""
 
 
 @hookspec
-def postline_cli_commands() -> list[Any]:
+def postline_cli_commands() -> list[CliCommand]:
     """``postline`` sub-commands named after the plugin."""
+
+
+@hookspec
+def postline_demo_data() -> list[DemoData]:
+    """Demonstration data that ``postline demo load`` adds to a new site."""
+
+
+@hookspec
+def postline_call_ended(call: CallRecord) -> None:
+    """An event: the IVR let go of ``call`` (its record is closed and saved)."""

@@ -25,10 +25,10 @@ from app.testing.pytest_plugin import base_config
 
 T = TypeVar("T")
 
-#: ``.venv/bin/postline`` beside the interpreter running the tests; ``python -m app.cli``
+#: ``.venv/bin/postline`` beside the interpreter running the tests; ``python -m app.commands``
 #: when the console script is not installed there.
 _SCRIPT = Path(sys.executable).with_name("postline")
-POSTLINE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app.cli"]
+POSTLINE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app.commands"]
 RUN_TIMEOUT = 60  # seconds: a hung command fails the test instead of hanging the suite
 WAIT_SECONDS = 20  # bounded polling for processes to come up or go away
 

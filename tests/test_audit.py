@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from app.audit.listener import acting_as
+from app.audit.acting import acting_as
 from app.audit.models import AuditLog
 from app.auth.models import User
 from app.customers.models import Customer

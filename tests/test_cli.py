@@ -19,13 +19,14 @@ from sqlalchemy import func, inspect, select
 from app.audit.models import AuditLog
 from app.auth.models import User
 from app.customers.models import Customer
-from app.demo import CUSTOMERS, DEPARTMENTS
+from app.auth.demo import DEPARTMENTS
+from app.auth.models import Department
+from app.customers.demo import CUSTOMERS
 from app.extensions import db
-from app.migrate import alembic_config, include_name_for
-from app.plugin_loader import discover
-from app.plugin_state import PluginInstall, PluginSetting
+from app.pluginhost.loader import discover
+from app.pluginhost.migrations import alembic_config, include_name_for
+from app.pluginhost.state import PluginInstall, PluginSetting
 from app.testing.pytest_plugin import _backends, migrate
-from app.tickets.models import Department
 from cli_support import CLI_LOGIN, FIXTURE_REVISION, FIXTURE_VERSION, Site, one_line
 
 DEMO_ROLES = ("agent", "backoffice", "teamlead", "qa", "manager", "admin")

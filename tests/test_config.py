@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from app import ConfigurationError, create_app
-from app.cli import cli
+from app.commands import cli
 from app.config import DEFAULT_SECRET_KEY, Defaults
 from cli_support import Site, one_line
 

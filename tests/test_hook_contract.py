@@ -79,6 +79,9 @@ HOOK_DECLARATIONS = {
     "postline_settings": declarations.Setting,
     "postline_customer_timeline": declarations.TimelineEntry,
     "postline_cli_commands": declarations.CliCommand,
+    "postline_prompts": declarations.Prompt,
+    "postline_demo_data": declarations.DemoData,
+    "postline_call_ended": None,  # an event: returns nothing
 }
 
 
@@ -96,10 +99,21 @@ def test_hook_section_documents_arguments_and_declaration_fields(hook):
     for argument in inspect.signature(getattr(hookspecs, hook)).parameters:
         assert f"`{argument}`" in section, f"{hook}: argument {argument!r} is not documented"
     declaration = HOOK_DECLARATIONS[hook]
+    if declaration is None:
+        assert "**Returns** nothing" in section, f"{hook}: say that an event returns nothing"
+        return
     assert f"`{declaration.__name__}`" in section
     for field in dataclasses.fields(declaration):
         if field.name != "plugin":  # filled in by collect(), described once for all hooks
             assert f"`{field.name}`" in section, f"{hook}: field {field.name!r} is not documented"
+
+
+@pytest.mark.parametrize("hook", HOOKSPECS)
+def test_hookspecs_are_typed_with_their_declaration(hook):
+    declaration = HOOK_DECLARATIONS.get(hook)
+    returns = inspect.signature(getattr(hookspecs, hook)).return_annotation
+    expected = "None" if declaration is None else f"list[{declaration.__name__}]"
+    assert returns == expected, f"app/hookspecs.py: {hook} should return {expected}"
 
 
 def test_documentation_describes_only_existing_hooks_each_once():

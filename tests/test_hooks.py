@@ -25,11 +25,13 @@ from app import api, worker
 from app.api import (
     AgentForm,
     CliCommand,
+    DemoData,
     IVRNode,
     Job,
     NavItem,
     Permission,
     PluginBlueprint,
+    Prompt,
     Report,
     Setting,
     TimelineEntry,
@@ -41,7 +43,10 @@ from app.audit.models import AuditLog
 from app.auth.permissions import has_permission
 from app.customers.models import Customer
 from app.extensions import db
-from app.plugin_loader import collect
+from app.ivr.models import CallRecord
+from app.ivr.prompts import catalog
+from app.ivr.simulator import simulate
+from app.pluginhost import collect
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, base_config
 
@@ -101,6 +106,8 @@ class TestPlugin:
 
     def __init__(self) -> None:
         self.handled: list[tuple[str, str]] = []
+        self.ended: list[tuple[int, str, str]] = []
+        self.fail_when_calls_end = False
 
     def handle_pickup(self, form: Any, user: Any) -> str:
         self.handled.append((form.tracking.data, user.username))
@@ -163,6 +170,28 @@ class TestPlugin:
     @hookimpl
     def postline_cli_commands(self) -> list[CliCommand]:
         return [CliCommand("testplug-hello", hello_command)]
+
+    @hookimpl
+    def postline_prompts(self) -> list[Prompt]:
+        return [Prompt("testplug/greeting", "您好，这里是测试插件。")]
+
+    @staticmethod
+    def load_demo() -> dict[str, int]:
+        if api.db.session.scalar(select(Customer).where(Customer.phone == "13900000099")):
+            return {"testplug_customers": 0}
+        api.db.session.add(Customer(name="演示客户", phone="13900000099"))
+        api.db.session.commit()
+        return {"testplug_customers": 1}
+
+    @hookimpl
+    def postline_demo_data(self) -> list[DemoData]:
+        return [DemoData("testplug.customers", self.load_demo)]
+
+    @hookimpl
+    def postline_call_ended(self, call: Any) -> None:
+        self.ended.append((call.id, call.outcome, call.caller))
+        if self.fail_when_calls_end:
+            raise RuntimeError("the statistics service is down")
 
 
 @pytest.fixture
@@ -368,7 +397,7 @@ def test_hook_postline_customer_timeline(app, client_as):
 
 
 def test_hook_postline_cli_commands(app):
-    from app.cli import cli
+    from app.commands import cli
 
     assert "testplug-hello" in app.cli.commands
     runner = app.test_cli_runner()
@@ -378,3 +407,47 @@ def test_hook_postline_cli_commands(app):
     assert result.output == "Hello, Li\n"
     listing = runner.invoke(cli, ["--help"], obj=ScriptInfo(create_app=lambda: app))
     assert "testplug-hello" in listing.output
+
+
+def test_hook_postline_prompts(app, tmp_path):
+    found = catalog()
+    assert found["testplug/greeting"].plugin == PLUGIN
+    assert found["testplug/greeting"].text == "您好，这里是测试插件。"
+    # ... so the operator's check lists it until its sound file exists.
+    sounds = tmp_path / "sounds"
+    result = app.test_cli_runner().invoke(args=["prompts", "check", "--sounds", str(sounds)])
+    assert result.exit_code == 1 and "testplug/greeting" in result.stdout.splitlines()
+    (sounds / "testplug").mkdir(parents=True)
+    (sounds / "testplug" / "greeting.wav").write_bytes(b"")
+    result = app.test_cli_runner().invoke(args=["prompts", "check", "--sounds", str(sounds)])
+    assert "testplug/greeting" not in result.stdout.splitlines()
+
+
+def test_hook_postline_demo_data(app):
+    from app.commands import cli
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(cli, ["demo", "load"], obj=ScriptInfo(create_app=lambda: app))
+    assert first.exit_code == 0, first.output
+    assert "testplug_customers +1" in first.output and "users +6" in first.output
+    second = runner.invoke(cli, ["demo", "load"], obj=ScriptInfo(create_app=lambda: app))
+    assert "testplug_customers +0" in second.output
+    db.session.rollback()
+    assert db.session.scalar(select(Customer).where(Customer.phone == "13900000099")).name == "演示客户"
+
+
+def test_hook_postline_call_ended(app, plugin, caplog):
+    transcript = simulate(app, "", [], script="node/testplug.greeting", caller="13912345678",
+                          dry_run=False)
+    record = db.session.get(CallRecord, transcript.result.call_id)
+    assert plugin.ended == [(record.id, record.outcome, "13912345678")]  # closed, then told
+    assert record.ended_at is not None
+
+    simulate(app, "", [], script="node/testplug.greeting")  # a dry run is no call
+    assert len(plugin.ended) == 1
+
+    plugin.fail_when_calls_end = True  # a broken plugin does not disturb the call
+    transcript = simulate(app, "", [], script="node/testplug.greeting", dry_run=False)
+    assert transcript.variables["POSTLINE_STATUS"] == "OK"
+    assert len(plugin.ended) == 2
+    assert "testplug" in caplog.text and "the statistics service is down" in caplog.text

@@ -11,7 +11,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, text
 
 from app import create_app
 from app.extensions import db
-from app.migrate import (
+from app.pluginhost.migrations import (
     current_revisions,
     head_revisions,
     include_name_for,
@@ -19,7 +19,7 @@ from app.migrate import (
     upgrade_all,
     versions_dir,
 )
-from app.plugin_loader import enabled_plugins, registry
+from app.pluginhost import enabled_plugins, registry
 from app.testing.pytest_plugin import _backends, all_plugin_names, base_config
 from cli_support import FIXTURE_REVISION, Site
 

@@ -17,7 +17,9 @@ import pytest
 from flask import Blueprint, Flask
 from flask.cli import ScriptInfo
 
-from app import create_app, plugin_loader, plugin_settings, worker
+from app import create_app, worker
+from app.pluginhost import loader as plugin_loader
+from app.pluginhost import settings as plugin_settings
 from app.api import (
     CliCommand,
     IVRNode,
@@ -31,7 +33,8 @@ from app.api import (
 )
 from app.auth.permissions import permissions
 from app.extensions import db
-from app.plugin_loader import ENTRY_POINT_GROUP, PluginError, collect, enabled_plugins, registry
+from app.pluginhost import PluginError, collect, enabled_plugins, registry
+from app.pluginhost.loader import ENTRY_POINT_GROUP
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, base_config
 
@@ -161,7 +164,7 @@ def test_with_skip_broken_plugins_the_app_starts_and_shows_the_errors(app, make_
     assert admin.get("/admin/plugins/broken/settings").status_code == 404
 
     # ... and so does ``postline plugins list``.
-    from app.cli import cli
+    from app.commands import cli
 
     result = app.test_cli_runner().invoke(cli, ["plugins", "list"], obj=ScriptInfo(create_app=lambda: app))
     assert result.exit_code == 0, result.output

@@ -60,11 +60,11 @@ def healthz(port: int) -> tuple[int, str, dict] | None:
 
 
 def role_children(pid: int) -> dict[str, int]:
-    """serve's children by role, from their command lines (``... app.cli <role>``)."""
+    """serve's children by role, from their command lines (``... app.commands <role>``)."""
     found = {}
     for child in descendants(pid):
         argv = [a for a in cmdline(child) if a]
-        if len(argv) >= 3 and argv[-2] == "app.cli" and argv[-1] in ("web", "agi", "worker"):
+        if len(argv) >= 3 and argv[-2] == "app.commands" and argv[-1] in ("web", "agi", "worker"):
             found[argv[-1]] = child
     return found
 

@@ -26,8 +26,9 @@ from app.audit.models import AuditLog
 from app.auth.permissions import permissions
 from app.config import SHIPPED_PLUGINS
 from app.extensions import db
-from app.plugin_loader import ENTRY_POINT_GROUP, collect, registry
-from app.plugin_settings import get_setting
+from app.pluginhost import collect, registry
+from app.pluginhost.loader import ENTRY_POINT_GROUP
+from app.pluginhost.settings import get_setting
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INSTALL_HINT = "install it as the Makefile does: .venv/bin/pip install ./examples/postline-hello"

@@ -15,7 +15,7 @@ from app import worker
 from app.api import Job, hookimpl
 from app.audit.models import AuditLog
 from app.extensions import db
-from app.tickets.models import Department
+from app.auth.models import Department
 from cli_support import wait_for
 
 JOIN_SECONDS = 20

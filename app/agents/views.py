@@ -7,7 +7,7 @@ from werkzeug import Response
 
 from app.auth.permissions import permission_required, permitted, permitted_one
 
-bp = Blueprint("agents", __name__, url_prefix="/desk")
+bp = Blueprint("agents", __name__, url_prefix="/desk", template_folder="templates")
 
 
 @bp.route("/forms")

@@ -2,42 +2,28 @@
 transaction as the change, so the trail and the data cannot disagree."""
 from __future__ import annotations
 
-import contextvars
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 from flask import has_request_context, request
+from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from app.audit.acting import current_actor
 from app.audit.models import Audited, AuditLog
+from app.extensions import db
 from app.timeutil import utcnow
-
-_cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
-
-
-@contextmanager
-def acting_as(name: str) -> Iterator[None]:
-    """Attribute changes made outside a web request (CLI, worker) to ``name``."""
-    token = _cli_actor.set(name)
-    try:
-        yield
-    finally:
-        _cli_actor.reset(token)
 
 
 def _actor() -> tuple[int | None, str, str]:
     if has_request_context():
-        from flask_login import current_user
-
         ip = request.remote_addr or ""
         if current_user and current_user.is_authenticated:
             return current_user.id, current_user.username, ip
         return None, "anonymous", ip
-    return None, _cli_actor.get() or "system", ""
+    return None, current_actor() or "system", ""
 
 
 def _plain(value: Any) -> Any:
@@ -108,8 +94,6 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 def record(action: str, object_type: str, object_id: str = "", detail: dict | None = None) -> None:
     """Log an event that is not a row change (login, logout, download, plugin install)."""
-    from app.extensions import db
-
     actor_id, actor, ip = _actor()
     db.session.add(
         AuditLog(

@@ -1,4 +1,7 @@
-"""Staff accounts, their roles and login attempts."""
+"""Staff accounts, their roles, the departments they belong to, and login attempts.
+
+Departments live here, beside the users who belong to them: work orders are routed to
+them too, but the organisation of a centre is older than any work order."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -71,3 +74,15 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     success: Mapped[bool]
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Department(Audited, db.Model):
+    """A department of the centre (客户服务中心, 速递物流部...): users belong to one, and work
+    orders are routed to one."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)

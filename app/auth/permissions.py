@@ -9,7 +9,7 @@ from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
 from app.declarations import Permission
-from app.plugin_loader import collect
+from app.pluginhost import collect
 
 F = TypeVar("F", bound=Callable[..., Any])
 

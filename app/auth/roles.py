@@ -12,3 +12,6 @@ ROLES = {
     "manager": _l("Manager"),
     "admin": _l("Administrator"),
 }
+
+#: Every role but the administrator's (who holds every permission anyway).
+STAFF = tuple(role for role in ROLES if role != "admin")

@@ -1,3 +1,4 @@
+"""Logging in and out."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -13,7 +14,7 @@ from app.auth.models import User
 from app.auth.permissions import permission_required, public
 from app.extensions import db
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
+bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
 
 @bp.route("/login", methods=["GET", "POST"])

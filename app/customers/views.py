@@ -1,3 +1,4 @@
+"""Customer search and the customer's page with its timeline."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -6,9 +7,9 @@ from sqlalchemy import or_, select
 from app.auth.permissions import permission_required
 from app.customers.models import Customer
 from app.extensions import db
-from app.plugin_loader import collect
+from app.pluginhost import collect
 
-bp = Blueprint("customers", __name__, url_prefix="/customers")
+bp = Blueprint("customers", __name__, url_prefix="/customers", template_folder="templates")
 
 
 @bp.route("/")

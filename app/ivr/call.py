@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 from flask import Flask, current_app
 
 from app.ivr import pins, sessions, speech
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 from app.ivr.channel import Channel, Hangup
 from app.ivr.lines import LineInfo
 from app.ivr.models import SELF_SERVED

@@ -29,7 +29,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.ivr import flows
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.channel import Channel, Hangup
 from app.ivr.lines import LineInfo, resolve_line
@@ -45,6 +45,7 @@ from app.ivr.signals import (
     RetriesExhausted,
     Transferred,
 )
+from app.pluginhost import notify
 from app.timeutil import utcnow
 
 log = logging.getLogger("postline.ivr")
@@ -284,6 +285,7 @@ class _CallRun:
                 record.queue, record.priority = call.queue[:64], call.priority
                 record.preferred_agent = call.agent[:64]
                 db.session.commit()
+                notify("postline_call_ended", self.app, call=record)
         except Exception:
             call.log.exception("could not close call record %s", self.record_id)
         call.log.info("call ended: %s%s", call.outcome, f" ({call.reason})" if call.reason else "")

@@ -41,6 +41,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ivr.models import IVRFlow, IVRFlowVersion
 from app.ivr.nodes.base import CheckContext, Node, Param, node_facts
+from app.ivr.prompts import catalog
+from app.pluginhost import collect
 
 STEP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 FLOW_NAME = STEP_ID
@@ -254,8 +256,6 @@ def referenced_prompts(definition: Mapping[str, Any], node_types: Mapping[str, t
 
 def node_types(app: Flask | None = None) -> dict[str, type]:
     """Node name → class, from the core and the enabled plugins."""
-    from app.plugin_loader import collect
-
     return {node.name: node.node_class for node in collect("postline_ivr_nodes", app)}
 
 
@@ -276,8 +276,6 @@ class NodeSpec:
 
 def node_specs(app: Flask | None = None) -> list[NodeSpec]:
     """The declared node types, in the declarations' order."""
-    from app.plugin_loader import collect
-
     specs = []
     for node in collect("postline_ivr_nodes", app):
         cls = node.node_class
@@ -290,8 +288,6 @@ def node_specs(app: Flask | None = None) -> list[NodeSpec]:
 
 
 def check_context(extra_flows: set[str] = frozenset()) -> CheckContext:
-    from app.ivr.prompts import catalog
-
     flows = set(db.session.scalars(select(IVRFlow.name))) | set(extra_flows)
     return CheckContext(prompts=frozenset(catalog()), flows=frozenset(flows))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 
 Piece = tuple[Literal["number", "digits", "prompt"], int | str]
 

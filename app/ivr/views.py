@@ -26,9 +26,10 @@ from app.extensions import db
 from app.ivr import flows
 from app.ivr.call import recording_path
 from app.ivr.models import IVRFlow, IVRFlowVersion, IVRLine, Voicemail
+from app.ivr.prompts import catalog
 from app.timeutil import local
 
-bp = Blueprint("ivr", __name__, url_prefix="/ivr")
+bp = Blueprint("ivr", __name__, url_prefix="/ivr", template_folder="templates")
 
 VOICEMAIL_PAGE_SIZE = 30
 HANDLED = "handled"
@@ -203,8 +204,6 @@ class TreeStep:
 
 def flow_tree(definition: dict[str, Any]) -> list[TreeStep]:
     """The steps of a definition as the flow page shows them."""
-    from app.ivr.prompts import catalog
-
     specs = {spec.name: spec for spec in flows.node_specs()}
     prompts = catalog()
     steps = [s for s in definition.get("steps") or [] if isinstance(s, dict)]
@@ -324,7 +323,6 @@ def run_simulation(definition: dict[str, Any] | None, line: str, inputs: str, ca
     """A dry-run call, as :func:`app.ivr.simulator.simulate` makes it, keeping the steps
     entered too (the engine's run object holds them; a dry run stores no call record)."""
     from app.ivr.engine import _CallRun
-    from app.ivr.prompts import catalog
     from app.ivr.simulator import SimulatedChannel, info_for, parse_inputs
 
     if definition is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from alembic import context
 
 from app.extensions import db
-from app.migrate import include_name_for, include_object_for
+from app.pluginhost.migrations import include_name_for, include_object_for
 
 config = context.config
 plugin = config.attributes.get("postline_plugin")

@@ -1,3 +1,4 @@
+"""The reports page and the downloads: every report is a declaration, permission-checked."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,7 +10,7 @@ from app.auth.permissions import permission_required, permitted, permitted_one
 from app.extensions import db
 from app.reports.excel import to_bytes
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

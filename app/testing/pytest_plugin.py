@@ -92,7 +92,7 @@ def postline_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dat
 
 
 def all_plugin_names() -> list[str]:
-    from app.plugin_loader import discover
+    from app.pluginhost.loader import discover
 
     return sorted(discover())
 
@@ -109,7 +109,7 @@ def base_config(database_url: str, plugins: list[str]) -> dict[str, Any]:
 
 def migrate(database_url: str, plugins: list[str]) -> None:
     from app.extensions import db
-    from app.migrate import upgrade_all
+    from app.pluginhost.migrations import upgrade_all
 
     app = create_app(base_config(database_url, plugins))
     with app.app_context():

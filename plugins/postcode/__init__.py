@@ -4,7 +4,7 @@ county-level data of the ``china-region`` package. Every lookup is counted for a
 
 Only hooks live here; the data and matching are in :mod:`.data`, :mod:`.names` and
 :mod:`.search`, the page in :mod:`.views`, the report in :mod:`.report`, the IVR node ``postcode.lookup``
-and its prompts (:data:`PROMPTS`, place names included) in :mod:`.ivr`."""
+and its prompts (place names included) in :mod:`.ivr`."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -16,9 +16,6 @@ from . import ivr, report, views
 
 STAFF = ("agent", "backoffice", "teamlead", "qa", "manager")
 REPORT = "postcode.report"
-#: The plugin's voice prompts (the catalog of ``postline prompts``): the node's sentences and
-#: one prompt per place name, read from the data on first use.
-PROMPTS = ivr.PROMPTS
 
 
 @api.hookimpl
@@ -57,3 +54,8 @@ def postline_ivr_nodes() -> list[api.IVRNode]:
     # A plain title, as the core's nodes have: the flow editor's node list is also built
     # outside a request (flows.node_specs), where a lazy_gettext string cannot be rendered.
     return [api.IVRNode(ivr.NODE, "Postcode lookup", ivr.LookupNode, weight=50)]
+
+
+@api.hookimpl
+def postline_prompts() -> list[api.Prompt]:
+    return ivr.prompts()

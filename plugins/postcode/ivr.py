@@ -12,13 +12,12 @@ during a call, so every province, city and county name of the data is a prompt o
 ``postcode/name/<key>``, built like any other by ``postline prompts build``. ``<key>`` is
 the first 10 hex digits of the SHA-1 of the name (a prompt name must be ASCII; the hash
 stays the same when rows are added or reordered, so built files stay valid). About 3,100
-distinct names; reading the data costs ~0.2 s, so :data:`PROMPTS` is a mapping built on
-first use, not at import."""
+distinct names; reading the data costs ~0.2 s, so they are read when the prompts are first
+declared (once per process), not at import."""
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping
 
 from app import api
 
@@ -73,35 +72,9 @@ def name_prompts() -> dict[str, str]:
     return found
 
 
-class Prompts(Mapping[str, str]):
-    """The plugin's prompt catalog: :data:`SENTENCES` plus a prompt per place name, the
-    names read from the data on first use (the catalog accepts any mapping)."""
-
-    def _all(self) -> dict[str, str]:
-        return _all_prompts()
-
-    def __getitem__(self, name: str) -> str:
-        return self._all()[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __contains__(self, name: object) -> bool:
-        return name in SENTENCES or name in self._all()
-
-    def __repr__(self) -> str:
-        return f"<postcode prompts: {len(SENTENCES)} sentences and the place names>"
-
-
-@functools.cache
-def _all_prompts() -> dict[str, str]:
-    return {**SENTENCES, **name_prompts()}
-
-
-PROMPTS = Prompts()
+def prompts() -> list[api.Prompt]:
+    """The plugin's prompts: :data:`SENTENCES` and one per place name."""
+    return [api.Prompt(name, text) for name, text in {**SENTENCES, **name_prompts()}.items()]
 
 
 def spoken_names(row: Region, previous: Region | None = None) -> list[str]:

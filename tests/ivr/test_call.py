@@ -338,7 +338,7 @@ def test_recording_paths_stay_inside_the_recordings_folder(app, tmp_path):
 
 
 def test_every_prompt_the_core_names_is_in_the_catalog():
-    from app.ivr import prompt_names
+    from app.ivr.prompts import texts as prompt_names
 
     constants = {value for name, value in vars(prompt_names).items() if name.isupper() and isinstance(value, str)}
     assert constants and constants <= set(prompt_names.PROMPTS)

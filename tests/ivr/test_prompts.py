@@ -1,13 +1,11 @@
-"""Voice prompts (issue 3, point 7): the catalog gathers the core's and the enabled plugins'
-prompts and refuses bad or twice-declared names; ``build`` speaks them with the real
-espeak-ng and sox into 8 kHz mono WAV files, and only again when the text changed;
-``check`` lists the prompts without a file; a missing tool is one clear line.
+"""Voice prompts: the catalog gathers what the core and the enabled plugins declare through
+``postline_prompts``, and start-up refuses bad or twice-declared names; ``build`` speaks
+them with the real espeak-ng and sox into 8 kHz mono WAV files, and only again when the
+text changed; ``check`` lists the prompts without a file; a missing tool is one clear line.
 
 The tests that run espeak-ng and sox skip when they are not installed, unless
 ``POSTLINE_REQUIRE_VOICE=1`` (``.ci/run``), which makes their absence a failure. Plugins
-are objects with a ``PROMPTS`` dict given through ``PLUGIN_OBJECTS``; the core's prompts
-come from a real module written into a temporary folder, so nothing here depends on the
-engine's ``app/ivr/prompt_names.py`` (except the check of the shipped catalog)."""
+are objects declaring prompts, given through ``PLUGIN_OBJECTS``."""
 from __future__ import annotations
 
 import os
@@ -24,9 +22,12 @@ import pytest
 from flask import Flask
 
 from app import create_app
+from app.api import Prompt, hookimpl
 from app.config import SHIPPED_PLUGINS
 from app.ivr import prompts
-from app.ivr.prompts import MANIFEST, Prompt, PromptError, ToolMissing, build, catalog, check
+from app.ivr.prompts import MANIFEST, PromptError, ToolMissing, build, catalog, check
+from app.pluginhost import PluginError
+from app.pluginhost.naming import PROMPT_NAME, prompt_problem
 from app.testing.pytest_plugin import base_config
 
 ASK_CODE = "请输入六位邮政编码"
@@ -36,16 +37,22 @@ POSTLINE = Path(sys.executable).with_name("postline")
 
 
 class PromptPlugin:
-    """A plugin that has prompts and no hooks."""
+    """A plugin that declares prompts (name → text; ``None``: it declares none)."""
 
-    def __init__(self, prompts_: Any) -> None:
-        self.PROMPTS = prompts_
+    def __init__(self, prompts_: dict[Any, Any] | None) -> None:
+        self.prompts = prompts_
+
+    @hookimpl
+    def postline_prompts(self) -> list[Prompt] | None:
+        if self.prompts is None:
+            return None
+        return [Prompt(name, text) for name, text in self.prompts.items()]
 
 
 @pytest.fixture
 def make_app(tmp_path: Path):
     """``make_app(shop={...})`` → an app (throw-away SQLite, no schema needed) with a plugin
-    ``shop`` whose ``PROMPTS`` is that dict."""
+    ``shop`` that declares those prompts."""
 
     def make(plugins: list[str] | None = None, config: dict[str, Any] | None = None,
              **plugin_prompts: Any) -> Flask:
@@ -54,26 +61,6 @@ def make_app(tmp_path: Path):
                           | {"PLUGIN_OBJECTS": objects} | (config or {}))
 
     return make
-
-
-@pytest.fixture
-def core_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """``core_module("PROMPTS = {...}")`` → the name of a real module with that source,
-    importable for this test only (stands where ``app.ivr.prompt_names`` will be)."""
-    folder = tmp_path / "core"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    names: list[str] = []
-
-    def write(source: str) -> str:
-        name = "core_prompts_" + uuid.uuid4().hex[:8]
-        (folder / f"{name}.py").write_text(source, encoding="utf-8")
-        names.append(name)
-        return name
-
-    yield write
-    for name in names:
-        sys.modules.pop(name, None)
 
 
 @pytest.fixture
@@ -91,7 +78,7 @@ def voice_tools() -> dict[str, str]:
 
 def _shop_catalog(make_app) -> dict[str, Prompt]:
     app = make_app(shop={"shop/ask-code": ASK_CODE, "shop/unknown": UNKNOWN})
-    return catalog(app, core_module=None)
+    return {name: p for name, p in catalog(app).items() if p.plugin == "shop"}
 
 
 def _wav(path: Path) -> tuple[int, int, int, int, int]:
@@ -105,94 +92,68 @@ def _wav(path: Path) -> tuple[int, int, int, int, int]:
 
 # --- the catalog --------------------------------------------------------------------------
 
-def test_the_catalog_merges_the_core_and_every_plugin_with_prompts(make_app, core_module):
-    core = core_module(f"PROMPTS = {{'welcome': {WELCOME!r}, 'menu/main': '查询请按1'}}\n")
+def test_the_catalog_merges_the_core_and_every_plugin_with_prompts(make_app):
     app = make_app(shop={"shop/ask-code": ASK_CODE}, ems={"ems/track": "请输入邮件号码"},
-                   quiet=None)  # a plugin with PROMPTS = None declares none
-    found = catalog(app, core_module=core)
-    assert list(found) == ["ems/track", "menu/main", "shop/ask-code", "welcome"]  # sorted
-    assert found["welcome"] == Prompt("welcome", WELCOME, "core")
-    assert found["shop/ask-code"] == Prompt("shop/ask-code", ASK_CODE, "shop")
-    assert found["ems/track"].source == "ems"
-
-
-def test_a_missing_core_module_means_no_core_prompts(make_app):
-    app = make_app(shop={"shop/ask-code": ASK_CODE})
-    found = catalog(app, core_module="app.ivr.no_such_prompt_module")
-    assert list(found) == ["shop/ask-code"]
+                   quiet=None)  # a plugin that returns None declares none
+    found = catalog(app)
+    assert list(found) == sorted(found)
+    assert {"ems/track", "shop/ask-code", "goodbye", "welcome-11185"} <= set(found)
+    assert found["shop/ask-code"] == Prompt("shop/ask-code", ASK_CODE, plugin="shop")
+    assert found["ems/track"].plugin == "ems"
+    assert found["goodbye"].plugin == "core" and found["goodbye"].text
+    assert not any(p.plugin == "quiet" for p in found.values())
 
 
 def test_a_plugin_that_is_not_enabled_declares_no_prompts(make_app):
     app = make_app(shop={"shop/ask-code": ASK_CODE})
     other = make_app()  # the same kind of site without the plugin
-    assert "shop/ask-code" in catalog(app, core_module=None)
-    assert catalog(other, core_module=None) == {}
-
-
-def test_a_core_module_that_fails_to_import_is_not_taken_for_absent(make_app, core_module):
-    broken = core_module("import postline_no_such_dependency\nPROMPTS = {}\n")
-    with pytest.raises(ModuleNotFoundError, match="postline_no_such_dependency"):
-        catalog(make_app(), core_module=broken)
-
-
-def test_a_core_module_without_prompts_is_refused(make_app, core_module):
-    empty = core_module("NAMES = {'welcome': '您好'}\n")
-    with pytest.raises(PromptError, match=f"{empty} must define PROMPTS"):
-        catalog(make_app(), core_module=empty)
+    assert "shop/ask-code" in catalog(app)
+    assert not [name for name in catalog(other) if name.startswith("shop/")]
 
 
 @pytest.mark.parametrize("name", [
     "shop/Ask", "shop/ask code", "shop/../secret", "shop//ask", "shop/-ask", "shop/ask.wav",
     "/shop/ask", "shop/", "shop/问候", "shop/" + "a" * 200, 7,
 ])
-def test_a_bad_prompt_name_is_refused_naming_the_plugin(make_app, name):
-    app = make_app(shop={name: ASK_CODE})
-    with pytest.raises(PromptError) as caught:
-        catalog(app, core_module=None)
+def test_a_bad_prompt_name_stops_start_up_naming_the_plugin(make_app, name):
+    with pytest.raises(PluginError) as caught:
+        make_app(shop={name: ASK_CODE})
     assert f"plugin 'shop': invalid prompt name {name!r}" in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["ask-code", "ems/ask-code", "shopping/ask-code", "shop"])
 def test_a_plugin_prompt_must_start_with_the_plugin_name(make_app, name):
-    app = make_app(shop={name: ASK_CODE})
-    with pytest.raises(PromptError, match=f"plugin 'shop': prompt '{name}' must be named 'shop/...'"):
-        catalog(app, core_module=None)
+    with pytest.raises(PluginError, match=f"plugin 'shop': prompt '{name}' must be named 'shop/...'"):
+        make_app(shop={name: ASK_CODE})
 
 
-def test_bad_core_names_are_refused_too(make_app, core_module):
-    core = core_module("PROMPTS = {'Welcome': '您好'}\n")
-    with pytest.raises(PromptError, match="the core: invalid prompt name 'Welcome'"):
-        catalog(make_app(), core_module=core)
+def test_bad_core_names_are_refused_too():
+    assert prompt_problem(Prompt("Welcome", "您好", plugin="core")).startswith(
+        "the core: invalid prompt name 'Welcome'")
+    assert prompt_problem(Prompt("welcome", "您好", plugin="core")) is None  # the core has no prefix
 
 
-@pytest.mark.parametrize("value, message", [
-    ({"shop/ask-code": ""}, "prompt 'shop/ask-code' has no text"),
-    ({"shop/ask-code": "   "}, "prompt 'shop/ask-code' has no text"),
-    ({"shop/ask-code": 123}, "prompt 'shop/ask-code' has no text"),
-    (["shop/ask-code"], "PROMPTS must be a dict of prompt name to Mandarin text, not list"),
-])
-def test_prompts_without_text_or_not_a_dict_are_refused(make_app, value, message):
-    with pytest.raises(PromptError) as caught:
-        catalog(make_app(shop=value), core_module=None)
-    assert str(caught.value) == f"plugin 'shop': {message}"
+@pytest.mark.parametrize("text", ["", "   ", 123])
+def test_prompts_without_text_are_refused(make_app, text):
+    with pytest.raises(PluginError) as caught:
+        make_app(shop={"shop/ask-code": text})
+    assert str(caught.value) == "plugin 'shop': prompt 'shop/ask-code' has no text"
 
 
-def test_a_name_declared_twice_is_refused_naming_both(make_app, core_module):
-    core = core_module("PROMPTS = {'shop/ask-code': '请输入编码'}\n")
-    app = make_app(shop={"shop/ask-code": ASK_CODE})
-    with pytest.raises(PromptError) as caught:
-        catalog(app, core_module=core)
-    assert str(caught.value) == "prompt 'shop/ask-code' is declared by both 'core' and 'shop'"
+def test_a_name_declared_twice_is_refused_naming_both(make_app):
+    with pytest.raises(PluginError) as caught:
+        make_app(shop={"goodbye": "再见"})
+    assert str(caught.value) == "postline_prompts: name 'goodbye' is declared by both 'core' and 'shop'"
 
 
 def test_the_shipped_catalog_is_valid(make_app):
-    """The core's prompts (the engine's prompt_names, if written yet) and the shipped
-    plugins' prompts together: valid names, each plugin's under its own prefix."""
+    """The core's prompts and the shipped plugins' prompts together: valid names, each
+    plugin's under its own prefix."""
     app = make_app(plugins=list(SHIPPED_PLUGINS))
     for name, prompt in catalog(app).items():
-        assert prompts.NAME.match(name) and prompt.text
-        if prompt.source != "core":
-            assert name.startswith(prompt.source + "/")
+        assert PROMPT_NAME.match(name) and prompt.text
+        if prompt.plugin != "core":
+            assert name.startswith(prompt.plugin + "/")
 
 
 # --- the sounds folder --------------------------------------------------------------------
@@ -254,7 +215,7 @@ def test_a_second_build_redoes_only_changed_or_missing_prompts(make_app, tmp_pat
     again = build(sounds, prompts=first)
     assert (again.built, again.unchanged) == ([], ["shop/ask-code", "shop/unknown"])
 
-    changed = dict(first, **{"shop/unknown": Prompt("shop/unknown", "查无此邮编", "shop")})
+    changed = dict(first, **{"shop/unknown": Prompt("shop/unknown", "查无此邮编", plugin="shop")})
     redone = build(sounds, prompts=changed)
     assert (redone.built, redone.unchanged) == (["shop/unknown"], ["shop/ask-code"])
     assert (sounds / "shop/ask-code.wav").read_bytes() == before["shop/ask-code"]
@@ -397,12 +358,6 @@ def test_prompts_commands_report_errors_in_one_line(make_app, tmp_path, monkeypa
     result = runner.invoke(args=["prompts", "build", "--only", "shop/nope", "--sounds", sounds])
     assert result.exit_code == 2  # a mistake in the call
     assert "unknown prompt: shop/nope" in result.output
-
-    broken = make_app(shop={"shop/Ask": ASK_CODE}).test_cli_runner()
-    for command in ("build", "check"):
-        result = broken.invoke(args=["prompts", command, "--sounds", sounds])
-        assert result.exit_code == 1
-        assert result.output == f"Error: plugin 'shop': invalid prompt name 'shop/Ask': {prompts.NAME_RULE}\n"
 
     monkeypatch.setenv("PATH", _path_with(tmp_path, {}))
     result = runner.invoke(args=["prompts", "build", "--sounds", sounds])

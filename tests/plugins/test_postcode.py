@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import inspect, select
 
 from app import api
-from app.plugin_settings import set_settings
+from app.pluginhost.settings import set_settings
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD
 from plugins.postcode import names, search
@@ -325,7 +325,7 @@ def test_the_migration_creates_what_the_model_declares_and_uninstall_drops_it(po
 
     from app import create_app
     from app.extensions import db
-    from app.migrate import install_plugin, uninstall_plugin, upgrade_all
+    from app.pluginhost.migrations import install_plugin, uninstall_plugin, upgrade_all
     from app.testing.pytest_plugin import base_config
 
     backend = "sqlite" if postline_database.startswith("sqlite") else "postgresql"

@@ -21,9 +21,8 @@ from app.ivr import default_flows, flows
 from app.ivr.models import CallRecord, IVRLine
 from app.ivr.prompts import catalog
 from app.ivr.simulator import HANGUP, simulate
-from app.plugin_loader import collect
-from plugins.postcode import PROMPTS
-from plugins.postcode.ivr import LookupNode, name_prompt
+from app.pluginhost import collect
+from plugins.postcode.ivr import LookupNode, name_prompt, prompts
 from plugins.postcode.models import PostcodeLookup
 
 NODE = "node/postcode.lookup?line=11185"
@@ -44,7 +43,8 @@ def codes() -> set[str]:
 
 def said(heard: list[str]) -> list[str]:
     """The place names the caller heard, through the prompt catalog's texts."""
-    return [PROMPTS[h] for h in heard if h.startswith("postcode/name/")]
+    texts = {prompt.name: prompt.text for prompt in prompts()}
+    return [texts[h] for h in heard if h.startswith("postcode/name/")]
 
 
 def lookups() -> list[PostcodeLookup]:
@@ -79,11 +79,11 @@ def test_every_place_name_of_the_data_has_a_prompt_saying_it(app):
     names = {r[level].strip() for r in csv_rows() for level in ("province", "city", "county")}
     for name in names:
         prompt = found[name_prompt(name)]
-        assert (prompt.text, prompt.source) == (name, "postcode")
+        assert (prompt.text, prompt.plugin) == (name, "postcode")
     place_prompts = [n for n in found if n.startswith("postcode/name/")]
     assert len(place_prompts) == len(names)
     for sentence in (ASK, ASK_AGAIN, UNKNOWN, YOUR_CODE, REGION_IS):
-        assert found[sentence].source == "postcode" and found[sentence].text
+        assert found[sentence].plugin == "postcode" and found[sentence].text
 
 
 def test_prompts_check_lists_the_postcode_prompts_and_build_makes_one(app, tmp_path):
@@ -93,7 +93,7 @@ def test_prompts_check_lists_the_postcode_prompts_and_build_makes_one(app, tmp_p
     assert result.exit_code == 1
     listed = result.stdout.splitlines()
     assert ASK in listed and name_prompt("闽侯县") in listed
-    assert set(listed) >= {n for n in PROMPTS}
+    assert set(listed) >= {prompt.name for prompt in prompts()}
     if not (shutil.which("espeak-ng") and shutil.which("sox")):
         pytest.skip("espeak-ng and sox are not installed")
     result = runner.invoke(args=["prompts", "build", "--sounds", str(sounds), "--only", name_prompt("闽侯县")])

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from app.pluginhost.naming import PROMPT_NAME
+
 if TYPE_CHECKING:
     from app.ivr.call import Call
 
@@ -124,8 +126,6 @@ class Node:
 
 
 def _check_value(param: Param, value: Any, context: CheckContext) -> list[Issue]:
-    from app.ivr.prompts import NAME
-
     args = {"param": param.name, "value": value}
     if param.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -141,7 +141,7 @@ def _check_value(param: Param, value: Any, context: CheckContext) -> list[Issue]
     if not isinstance(value, str):
         return [Issue("bad_param", f"parameter {param.name!r} must be text", args)]
     if param.kind == "prompt":
-        if not NAME.match(value):
+        if not PROMPT_NAME.match(value):
             return [Issue("bad_prompt", f"{value!r} is not a prompt name", args)]
         if context.prompts is not None and value not in context.prompts:
             return [Issue("unknown_prompt", f"prompt {value!r} is not in the prompt catalog", args)]

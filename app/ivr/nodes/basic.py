@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 from app.ivr.call import MENU_KEYS, Call
 from app.ivr.nodes.base import GENERIC_OUTCOMES, Issue, Node, Param
 from app.ivr.models import OUTCOMES

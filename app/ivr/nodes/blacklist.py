@@ -3,7 +3,7 @@ everyone else goes on (``allowed``). Nothing about it goes into ``call.data``.""
 from __future__ import annotations
 
 from app.ivr import callers
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.models import HUNG_UP
 from app.ivr.nodes.base import Node, Param

@@ -5,7 +5,7 @@ on the call record. The dialplan reaches it after the agent hangs up
 from __future__ import annotations
 
 from app.extensions import db
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.models import CallRecord
 from app.ivr.nodes.base import Node, Param

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from app.ivr import callers
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.nodes.base import Node, Param
 

@@ -4,7 +4,7 @@ path. A caller who hangs up after speaking has left a message all the same."""
 from __future__ import annotations
 
 from app.extensions import db
-from app.ivr import prompt_names as p
+from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.models import VOICEMAIL, Voicemail
 from app.ivr.nodes.base import Node, Param

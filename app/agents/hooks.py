@@ -1,0 +1,23 @@
+"""The agent desk's declarations: the service forms page."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.agents import views
+from app.declarations import NavItem, Permission, PluginBlueprint
+from app.hookspecs import hookimpl
+
+
+@hookimpl
+def postline_permissions() -> list[Permission]:
+    return [Permission("desk.forms", _l("Use agent forms"), roles=("agent", "teamlead"))]
+
+
+@hookimpl
+def postline_nav_items() -> list[NavItem]:
+    return [NavItem("desk.forms", _l("Service forms"), "agents.forms", "desk.forms", "desk", 20)]
+
+
+@hookimpl
+def postline_blueprints() -> list[PluginBlueprint]:
+    return [PluginBlueprint("agents", views.bp)]

@@ -1,0 +1,3 @@
+from app.commands import main
+
+main()

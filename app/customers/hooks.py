@@ -1,0 +1,32 @@
+"""The customers room's declarations: who may see and edit customers, their pages, demo data."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.auth.roles import STAFF
+from app.customers import demo, views
+from app.declarations import DemoData, NavItem, Permission, PluginBlueprint
+from app.hookspecs import hookimpl
+
+
+@hookimpl
+def postline_permissions() -> list[Permission]:
+    return [
+        Permission("customers.view", _l("View customers"), roles=STAFF),
+        Permission("customers.edit", _l("Edit customers"), roles=("agent", "teamlead")),
+    ]
+
+
+@hookimpl
+def postline_nav_items() -> list[NavItem]:
+    return [NavItem("customers", _l("Customers"), "customers.index", "customers.view", "desk", 10)]
+
+
+@hookimpl
+def postline_blueprints() -> list[PluginBlueprint]:
+    return [PluginBlueprint("customers", views.bp)]
+
+
+@hookimpl
+def postline_demo_data() -> list[DemoData]:
+    return [DemoData("customers.demo", demo.load, weight=20)]

@@ -1,0 +1,71 @@
+"""The IVR's commands: ``postline agi`` (the FastAGI server) and ``postline prompts
+build|check`` (the sound files of the prompt catalog, :mod:`app.ivr.prompts`).
+
+For ``prompts``, a missing espeak-ng or sox or a failing tool is one line and exit 1;
+an unknown ``--only`` name is a usage error (exit 2); ``check`` exits 1 when a prompt has
+no file, so a deployment script can stop there."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from app.audit.acting import as_cli_user
+from app.ivr import prompts
+from app.ivr.server import run_agi
+
+SOUNDS_OPTION = click.option(
+    "--sounds", "sounds", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Sounds folder (default: the SOUNDS_DIR setting, else <instance>/sounds).")
+
+
+@click.group("prompts", cls=AppGroup)
+def prompts_group() -> None:
+    """Voice prompts: the Mandarin sound files the IVR plays."""
+
+
+@prompts_group.command("build")
+@click.option("--force", is_flag=True, help="Make the files again even where the text is unchanged.")
+@click.option("--only", "names", multiple=True, metavar="NAME",
+              help="Build only this prompt (repeat for several).")
+@SOUNDS_OPTION
+@as_cli_user
+def prompts_build(force: bool, names: Sequence[str], sounds: Path | None) -> None:
+    """Speak every prompt with espeak-ng (Mandarin) into 8 kHz WAV files (needs sox too)."""
+    try:
+        result = prompts.build(sounds, names or None, force)
+    except prompts.PromptError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for name in result.built:
+        click.echo(f"built {name}")
+    click.echo(f"prompts: {len(result.built)} built, {len(result.unchanged)} unchanged "
+               f"in {result.folder}")
+
+
+@prompts_group.command("check")
+@SOUNDS_OPTION
+@as_cli_user
+def prompts_check(sounds: Path | None) -> None:
+    """List the prompts that have no sound file (exit 1 if any)."""
+    folder = sounds or prompts.sounds_dir()
+    every = prompts.catalog()
+    missing = prompts.check(folder, every)
+    for name in missing:
+        click.echo(name)
+    if missing:
+        click.echo(f"{len(missing)} of {len(every)} prompts have no sound file in {folder} "
+                   f"(`postline prompts build` makes them)", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"all {len(every)} prompts have a sound file in {folder}")
+
+
+@click.command("agi")
+@with_appcontext
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+def agi_command(host: str | None, port: int | None) -> None:
+    """Serve FastAGI for Asterisk."""
+    run_agi(current_app._get_current_object(), host, port)

@@ -1,0 +1,23 @@
+"""Error pages in the user's language; an expired form goes back with a message."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(_error: Any) -> tuple[str, int]:
+        return render_template("error.html", code=403, message=_("You do not have permission to open this page.")), 403
+
+    @app.errorhandler(404)
+    def not_found(_error: Any) -> tuple[str, int]:
+        return render_template("error.html", code=404, message=_("Page not found.")), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: Any) -> Any:
+        flash(_("The form had expired; please submit it again."), "error")
+        return redirect(request.referrer or url_for("main.index"))

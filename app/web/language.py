@@ -1,0 +1,37 @@
+"""The interface language: Chinese by default, the user's choice when made."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, current_app, session
+from flask_login import current_user
+
+from app.extensions import babel
+from app.pluginhost import enabled_plugins
+
+
+def init_app(app: Flask) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(app))
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def translation_dirs(app: Flask) -> list[str]:
+    """The core's catalog, then each enabled plugin's ``translations/`` folder, if any."""
+    dirs = [os.path.join(app.root_path, "translations")]
+    for info in enabled_plugins(app):
+        module_file = getattr(info.module, "__file__", None)
+        if module_file:
+            candidate = os.path.join(os.path.dirname(module_file), "translations")
+            if os.path.isdir(candidate):
+                dirs.append(candidate)
+    return dirs
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else the user's own, else the site's default
+    (zh_CN): the browser's language is not asked, the centre decides."""
+    languages = current_app.config["LANGUAGES"]
+    wanted = session.get("lang")
+    if not wanted and current_user and current_user.is_authenticated:
+        wanted = current_user.locale
+    return wanted if wanted in languages else current_app.config["BABEL_DEFAULT_LOCALE"]

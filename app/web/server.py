@@ -1,0 +1,38 @@
+"""The web role under gunicorn: threads, so that a page that waits does not hold a whole
+worker process."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: bool) -> None:
+    host = host or app.config["WEB_HOST"]
+    port = port or app.config["WEB_PORT"]
+    if dev:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+
+    class Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("proc_name", "postline-web")
+            # A worker forked just before a SIGTERM may miss it (it still has the master's
+            # handlers); gunicorn then waits graceful_timeout (30 s) before killing it. Pages
+            # answer in well under a second, so 10 s is plenty for requests in flight.
+            self.cfg.set("graceful_timeout", 10)
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn >= 25 opens one control socket per user ($HOME/.gunicorn), which
+                # several sites (or web processes) on one host would fight over; unused here.
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self) -> Any:
+            return app
+
+    Gunicorn().run()
