@@ -9,6 +9,7 @@ from app.audit.listener import record as audit
 from app.audit.models import Audited
 from app.auth.models import User
 from app.auth.permissions import has_permission, permission_required, public
+from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.declarations import (
     AgentForm,
@@ -28,7 +29,6 @@ from app.extensions import db
 from app.hookspecs import hookimpl
 from app.ivr.call import Call, Recording, mask
 from app.ivr.channel import Hangup
-from app.ivr.models import CallRecord
 from app.ivr.nodes import Node, Param
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook

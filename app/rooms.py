@@ -11,6 +11,8 @@ CORE_ROOMS: tuple[str, ...] = (
     "audit",
     "auth",
     "customers",
+    "calendars",
+    "calls",
     "ivr",
     "agents",
     "reports",

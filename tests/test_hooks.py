@@ -43,7 +43,7 @@ from app.audit.models import AuditLog
 from app.auth.permissions import has_permission
 from app.customers.models import Customer
 from app.extensions import db
-from app.ivr.models import CallRecord
+from app.calls.models import CallRecord
 from app.ivr.prompts import catalog
 from app.ivr.simulator import simulate
 from app.pluginhost import collect

@@ -4,24 +4,33 @@ A model changed without its migration fails here (run ``postline db revision -m 
 with ``--plugin NAME`` for a plugin's table)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, select, text
 
 from app import create_app
+from app.calendars.models import CalendarDay
 from app.extensions import db
+from app.ivr.models import IVRLine
 from app.pluginhost.migrations import (
+    alembic_config,
     current_revisions,
     head_revisions,
     include_name_for,
     include_object_for,
     upgrade_all,
+    upgrade_core,
     versions_dir,
 )
 from app.pluginhost import enabled_plugins, registry
 from app.testing.pytest_plugin import _backends, all_plugin_names, base_config
 from cli_support import FIXTURE_REVISION, Site
+
+BEFORE_CALENDARS = "4106970d3eb5"
 
 
 def differences(plugin: str | None, metadata: MetaData | None = None) -> list:
@@ -98,3 +107,41 @@ def test_a_disabled_plugin_with_tables_does_not_break_the_core_upgrade(
             assert connection.execute(
                 text("SELECT version_num FROM alembic_version_clitest")).scalar() == FIXTURE_REVISION
         assert current_revisions() == head_revisions()
+
+
+@pytest.mark.parametrize("backend", _backends())
+def test_a_lines_hours_and_holidays_become_its_calendar_and_come_back(backend, postline_databases):
+    """The calendars migration keeps what callers hear: each line's week and holidays move
+    into a calendar of its own, and back again on a downgrade."""
+    app = create_app(base_config(postline_databases.new(backend), []))
+    week = '{"mon": "08:30-17:30", "fri": "08:30-12:00"}'
+    with app.app_context():
+        upgrade_core(BEFORE_CALENDARS)
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO ivr_line (number, name, queue, hours, active) "
+                                    "VALUES ('12329', '公积金', '12329', :week, :yes)"),
+                               {"week": week, "yes": True})
+            line_id = connection.execute(text("SELECT id FROM ivr_line")).scalar()
+            connection.execute(text("INSERT INTO ivr_holiday (line_id, day, name, hours) VALUES "
+                                    "(:line, :d1, '国庆节', ''), (:line, :d2, '调休', '09:00-12:00')"),
+                               {"line": line_id, "d1": date(2026, 10, 1), "d2": date(2026, 10, 10)})
+
+        upgrade_core()
+        line = db.session.get(IVRLine, line_id)
+        assert (line.calendar.name, line.calendar.hours) == ("12329 公积金", week)
+        days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day)).all()
+        assert [(d.calendar_id, d.day, d.name, d.hours) for d in days] == [
+            (line.calendar_id, date(2026, 10, 1), "国庆节", ""),
+            (line.calendar_id, date(2026, 10, 10), "调休", "09:00-12:00")]
+        assert "ivr_holiday" not in inspect(db.engine).get_table_names()
+        db.session.remove()
+
+        with db.engine.begin() as connection:
+            command.downgrade(alembic_config(None, connection), BEFORE_CALENDARS)
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT hours FROM ivr_line")).scalar() == week
+            rows = connection.execute(text("SELECT day, name, hours FROM ivr_holiday ORDER BY day")).all()
+            assert [(str(day), name, hours) for day, name, hours in rows] == [
+                ("2026-10-01", "国庆节", ""), ("2026-10-10", "调休", "09:00-12:00")]
+        assert not {"calendar", "calendar_day"} & set(inspect(db.engine).get_table_names())
+        db.engine.dispose()

@@ -34,7 +34,7 @@ from app.ivr import pins, sessions, speech
 from app.ivr.prompts import texts as p
 from app.ivr.channel import Channel, Hangup
 from app.ivr.lines import LineInfo
-from app.ivr.models import SELF_SERVED
+from app.calls.models import SELF_SERVED
 from app.ivr.signals import AgentRequested, CallEnded, GotoFlow, NoInput, RetriesExhausted, Transferred
 from app.timeutil import local, utcnow
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.calendars.models import BusinessCalendar, CalendarDay
 from app.extensions import db
 from app.ivr import flows
-from app.ivr.models import IVRFlow, IVRHoliday, IVRLine
+from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.nodes.base import Node
 
 POSTCODE_NODE = "postcode.lookup"
@@ -108,12 +109,12 @@ def load() -> dict[str, int]:
         if db.session.scalar(select(IVRLine.id).where(IVRLine.number == number)) is not None:
             continue
         flow_id = db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == number))
-        line = IVRLine(number=number, name=title, queue=queue, flow_id=flow_id,
-                       hours=json.dumps(hours, ensure_ascii=False))
-        db.session.add(line)
+        calendar = BusinessCalendar(name=f"{number} {title}", hours=json.dumps(hours, ensure_ascii=False))
+        db.session.add(IVRLine(number=number, name=title, queue=queue, flow_id=flow_id,
+                               calendar=calendar))
         db.session.flush()
         for day, holiday, hours_text in HOLIDAYS.get(number, []):
-            db.session.add(IVRHoliday(line_id=line.id, day=day, name=holiday, hours=hours_text))
+            db.session.add(CalendarDay(calendar_id=calendar.id, day=day, name=holiday, hours=hours_text))
         counts["ivr_lines"] += 1
     db.session.commit()
     return counts

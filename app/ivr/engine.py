@@ -33,7 +33,7 @@ from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.channel import Channel, Hangup
 from app.ivr.lines import LineInfo, resolve_line
-from app.ivr.models import ERROR, HUNG_UP, SELF_SERVED, TRANSFERRED, CallRecord
+from app.calls.models import ERROR, HUNG_UP, SELF_SERVED, TRANSFERRED, CallRecord
 from app.ivr.nodes.base import RETRIES, TIMEOUT, coerce_params, make_node
 from app.ivr.nodes.transfer import transfer_to_agent
 from app.ivr.signals import (

@@ -1,5 +1,5 @@
 """Which hotline a call is for, read once when the call starts and then kept in memory
-(a :class:`LineInfo`), so nodes can ask for the line's queue or hours without a query.
+(a :class:`LineInfo`), so nodes can ask for the line's queue or calendar without a query.
 
 Real Asterisk on Local channels reports ``agi_dnid: unknown`` and ``agi_extension: s``, so
 the dialplan names the line (``agi://host/ivr?line=12329``); the engine then tries the
@@ -23,7 +23,9 @@ class LineInfo:
     #: The agent queue for "0", errors and transfers without a queue of their own; when a
     #: line names none, the queue is named after the line.
     queue: str = ""
-    hours: str = "{}"
+    #: The business calendar of its opening hours (:mod:`app.calendars`); ``None``: open
+    #: around the clock.
+    calendar_id: int | None = None
     id: int | None = None
     flow: str = ""
 
@@ -31,7 +33,7 @@ class LineInfo:
 def _info(line: IVRLine) -> LineInfo:
     flow = db.session.get(IVRFlow, line.flow_id) if line.flow_id else None
     return LineInfo(number=line.number, name=line.name, queue=line.queue or line.number,
-                    hours=line.hours or "{}", id=line.id, flow=flow.name if flow else "")
+                    calendar_id=line.calendar_id, id=line.id, flow=flow.name if flow else "")
 
 
 def find_line(number: str) -> LineInfo | None:

@@ -1,9 +1,10 @@
 """The hotline lines' pages: the list of lines with their opening hours, and one line's
-editor (name, agent queue, flow, weekly hours) with its holiday calendar.
+editor (name, agent queue, flow, weekly hours) with its holidays: the line's business
+calendar (:mod:`app.calendars`), made when the line's hours are first saved.
 
 The routes hang on the ``ivr`` blueprint of :mod:`app.ivr.views`, which imports this
 module at its end; they need ``ivr.flows`` like the flow pages. The hours are written the
-way :mod:`app.ivr.hours` reads them (``08:00-12:00,13:30-17:30``); anything it refuses is
+way :mod:`app.calendars.hours` reads them (``08:00-12:00,13:30-17:30``); anything it refuses is
 shown as a form error and nothing is saved. Holidays are configuration, not business
 records: deleting one is allowed (the audit log keeps what it was)."""
 from __future__ import annotations
@@ -24,8 +25,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.permissions import permission_required
 from app.extensions import db
-from app.ivr.hours import WEEKDAYS, HoursError, parse_ranges, parse_week
-from app.ivr.models import IVRFlow, IVRHoliday, IVRLine
+from app.calendars.hours import WEEKDAYS, HoursError, normalise, week_text
+from app.calendars.models import BusinessCalendar, CalendarDay
+from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.views import ActionForm, bp
 
 DAY_NAMES = {
@@ -73,15 +75,6 @@ class HolidayForm(FlaskForm):
 
 # --- hours as text ------------------------------------------------------------------------------
 
-def _clock(value: Any) -> str:
-    return "24:00" if value is None else value.strftime("%H:%M")
-
-
-def _normalised(text: str) -> str:
-    """Hours as :func:`parse_ranges` reads them, written tidily; raises :class:`HoursError`."""
-    return ",".join(f"{_clock(start)}-{_clock(stop)}" for start, stop in parse_ranges(text))
-
-
 def _bad_hours(text: str) -> str:
     return _("“%(value)s” is not valid hours: write ranges like 08:00-12:00,13:30-17:30 "
              "(24:00 ends the day), each ending after it starts.", value=text)
@@ -90,10 +83,15 @@ def _bad_hours(text: str) -> str:
 def _week(line: IVRLine) -> dict[str, str] | None:
     """The line's weekly hours as text per weekday; ``None``: open around the clock.
     Raises :class:`HoursError` when the stored value cannot be read."""
-    if parse_week(line.hours or "{}") is None:
-        return None
-    stored = json.loads(line.hours or "{}")
-    return {day: str(stored.get(day) or "") for day in WEEKDAYS}
+    return week_text(line.calendar.hours if line.calendar else None)
+
+
+def _calendar_of(line: IVRLine) -> BusinessCalendar:
+    """The line's calendar, made (open around the clock) if it has none yet."""
+    if line.calendar is None:
+        line.calendar = BusinessCalendar(name=f"{line.number} {line.name}".strip(), hours="{}")
+        db.session.flush()
+    return line.calendar
 
 
 def hours_summary(line: IVRLine) -> str:
@@ -129,9 +127,11 @@ def _line_or_404(number: str) -> IVRLine:
     return line
 
 
-def _holidays(line: IVRLine) -> list[IVRHoliday]:
-    return list(db.session.scalars(select(IVRHoliday).where(IVRHoliday.line_id == line.id)
-                                   .order_by(IVRHoliday.day)).all())
+def _holidays(line: IVRLine) -> list[CalendarDay]:
+    if line.calendar_id is None:
+        return []
+    return list(db.session.scalars(select(CalendarDay).where(CalendarDay.calendar_id == line.calendar_id)
+                                   .order_by(CalendarDay.day)).all())
 
 
 def _line_form(line: IVRLine, formdata: Any = None) -> LineForm:
@@ -186,7 +186,7 @@ def line_edit(number: str) -> tuple[str, int] | Response:
         field = getattr(form, day)
         text = (field.data or "").strip()
         try:
-            normalised = _normalised(text)
+            normalised = normalise(text)
         except HoursError:
             field.errors = [*field.errors, _bad_hours(text)]
             continue
@@ -208,7 +208,7 @@ def line_edit(number: str) -> tuple[str, int] | Response:
     line.name = form.name.data.strip()
     line.queue = (form.queue.data or "").strip()
     line.flow_id = flow.id if flow else None
-    line.hours = json.dumps(week, ensure_ascii=False)
+    _calendar_of(line).hours = json.dumps(week, ensure_ascii=False)
     db.session.commit()
     flash(_("Line %(number)s saved; new calls use it.", number=line.number), "info")
     return redirect(url_for("ivr.line_edit", number=line.number))
@@ -230,17 +230,17 @@ def holiday_add(number: str) -> tuple[str, int] | Response:
     text = (holiday_form.hours.data or "").strip()
     hours_text = ""
     try:
-        hours_text = _normalised(text)
+        hours_text = normalise(text)
     except HoursError:
         holiday_form.hours.errors = [*holiday_form.hours.errors, _bad_hours(text)]
-    if day is not None and db.session.scalar(select(IVRHoliday.id).where(
-            IVRHoliday.line_id == line.id, IVRHoliday.day == day)) is not None:
+    if day is not None and line.calendar_id is not None and db.session.scalar(select(CalendarDay.id).where(
+            CalendarDay.calendar_id == line.calendar_id, CalendarDay.day == day)) is not None:
         holiday_form.day.errors = [*holiday_form.day.errors,
                                    _("This line has an entry for that date already; delete it first.")]
     if holiday_form.day.errors or holiday_form.hours.errors or day is None:
         return _render(line, form, holiday_form)
-    db.session.add(IVRHoliday(line_id=line.id, day=day, name=(holiday_form.name.data or "").strip(),
-                              hours=hours_text))
+    db.session.add(CalendarDay(calendar_id=_calendar_of(line).id, day=day,
+                               name=(holiday_form.name.data or "").strip(), hours=hours_text))
     try:
         db.session.commit()
     except IntegrityError:  # the same date added at the same moment by someone else
@@ -258,8 +258,8 @@ def holiday_add(number: str) -> tuple[str, int] | Response:
 @permission_required("ivr.flows")
 def holiday_delete(number: str, holiday_id: int) -> Response:
     line = _line_or_404(number)
-    holiday = db.session.get(IVRHoliday, holiday_id)
-    if holiday is None or holiday.line_id != line.id:
+    holiday = db.session.get(CalendarDay, holiday_id)
+    if holiday is None or line.calendar_id is None or holiday.calendar_id != line.calendar_id:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)

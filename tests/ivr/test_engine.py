@@ -19,7 +19,9 @@ from app.declarations import IVRNode
 from app.extensions import db
 from app.ivr import default_flows, flows
 from app.ivr.engine import MAX_STEPS, run_call
-from app.ivr.models import CallRecord, IVRFlow, IVRFlowVersion, IVRHoliday, IVRLine, Voicemail
+from app.calendars.models import BusinessCalendar, CalendarDay
+from app.calls.models import CallRecord
+from app.ivr.models import IVRFlow, IVRFlowVersion, IVRLine, Voicemail
 from app.ivr.simulator import HANGUP, SimulatedChannel, info_for, simulate
 
 MONDAY_10H = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)   # 10:00 in Shanghai
@@ -74,7 +76,7 @@ def line(number: str, definition: dict[str, Any], hours: dict[str, str] | None =
     flows.save_version(f"f{number}", definition)
     flow_id = db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == f"f{number}"))
     row = IVRLine(number=number, name=number, queue=queue or number, flow_id=flow_id,
-                  hours=json.dumps(hours or {}))
+                  calendar=BusinessCalendar(name=number, hours=json.dumps(hours or {})))
     db.session.add(row)
     db.session.commit()
     return row
@@ -236,8 +238,9 @@ def test_opening_hours_and_the_holiday_calendar(app):
     assert heard(MONDAY_22H) == "closed-12329"
     saturday = MONDAY_10H - timedelta(days=2)
     assert heard(saturday) == "closed-12329"
-    db.session.add_all([IVRHoliday(line_id=row.id, day=date(2026, 11, 23), name="假日"),
-                        IVRHoliday(line_id=row.id, day=date(2026, 11, 21), name="调休上班", hours="09:00-12:00")])
+    db.session.add_all([CalendarDay(calendar_id=row.calendar_id, day=date(2026, 11, 23), name="假日"),
+                        CalendarDay(calendar_id=row.calendar_id, day=date(2026, 11, 21), name="调休上班",
+                                    hours="09:00-12:00")])
     db.session.commit()
     assert heard(MONDAY_10H) == "closed-12329"   # a holiday on a Monday
     assert heard(saturday) == "welcome-12329"     # a Saturday made a working day
@@ -390,7 +393,7 @@ def test_a_node_entered_directly_takes_typed_parameters_from_the_query(app):
     ("1065000000", "01065000000"), ("+861065000000", "01065000000"),
 ])
 def test_a_caller_is_recognised_in_any_form_of_their_number(app, received, stored):
-    from app.ivr.callers import last_agent, number_forms, profile
+    from app.calls.callers import last_agent, number_forms, profile
 
     assert stored in number_forms(received)
     db.session.add(Customer(name="王芳", phone=stored, vip=True))

@@ -15,7 +15,8 @@ from app.api import Node, hookimpl
 from app.declarations import IVRNode
 from app.extensions import db
 from app.ivr import default_flows, flows
-from app.ivr.models import CallRecord, IVRFlow, IVRLine
+from app.calls.models import CallRecord
+from app.ivr.models import IVRFlow, IVRLine
 from app.testing.asterisk import start_agi_server
 
 PIN = "864209"
@@ -43,7 +44,7 @@ def app_config(app_config, tmp_path):
 @pytest.fixture
 def server(app):
     default_flows.load()
-    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).hours = "{}"
+    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).calendar.hours = "{}"
     db.session.commit()
     running = start_agi_server(app=app)
     yield running
@@ -82,7 +83,7 @@ def test_an_error_in_a_node_hands_the_caller_over_and_logs_no_pin(server, caplog
     flows.save_version("fund", {"steps": [{"id": "fund", "type": "agiplug.pin", "next": {"done": "bye"}},
                                           {"id": "bye", "type": "core.hangup"}]})
     line = db.session.scalar(select(IVRLine).where(IVRLine.number == "12329"))
-    line.flow_id, line.hours = db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == "fund")), "{}"
+    line.flow_id, line.calendar.hours = db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == "fund")), "{}"
     db.session.commit()
 
     transcript = server.call("ivr?line=12329", keys=[ACCOUNT + "#", PIN])

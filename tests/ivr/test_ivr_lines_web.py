@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditLog
 from app.extensions import db
 from app.ivr import default_flows
-from app.ivr.models import IVRFlow, IVRHoliday, IVRLine
+from app.calendars.models import CalendarDay
+from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.simulator import HANGUP, simulate
 from app.testing import submit
 
@@ -53,7 +54,7 @@ def _line_form(number: str, **changes: str) -> dict[str, str]:
     line = _line(number)
     flow = db.session.get(IVRFlow, line.flow_id)
     data = {"name": line.name, "queue": line.queue, "flow": flow.name if flow else ""}
-    data.update({day: text for day, text in json.loads(line.hours).items()})
+    data.update({day: text for day, text in json.loads(line.calendar.hours).items()})
     data.update(changes)
     return data
 
@@ -78,7 +79,7 @@ def test_edited_hours_send_the_next_call_to_the_closed_branch(loaded, login):
     assert response.status_code == 302, response.get_data(as_text=True)
     line = _line("11185")
     assert (line.name, line.queue) == ("邮政热线", "ems")
-    assert json.loads(line.hours) == {day: "09:00-12:00" for day in WEEK}
+    assert json.loads(line.calendar.hours) == {day: "09:00-12:00" for day in WEEK}
     assert _closed(loaded, "11185", MONDAY_15H)
     assert not _closed(loaded, "11185", MONDAY_10H)
     # the change is in the audit trail
@@ -90,12 +91,12 @@ def test_a_day_without_hours_is_closed_and_open_around_the_clock_clears_the_week
     client = login("teamlead")
     form = _line_form("11185", mon="")
     assert submit(client, "/ivr/lines/11185", form).status_code == 302
-    assert "mon" not in json.loads(_line("11185").hours)
+    assert "mon" not in json.loads(_line("11185").calendar.hours)
     assert _closed(loaded, "11185", MONDAY_10H)
     assert not _closed(loaded, "11185", TUESDAY_10H)
 
     assert submit(client, "/ivr/lines/11185", form | {"always_open": "y"}).status_code == 302
-    assert json.loads(_line("11185").hours) == {}
+    assert json.loads(_line("11185").calendar.hours) == {}
     assert not _closed(loaded, "11185", MONDAY_10H)
 
 
@@ -112,21 +113,21 @@ def test_the_flow_is_chosen_among_existing_flows(loaded, login):
 def test_bad_hours_are_a_form_error_and_nothing_is_saved(loaded, login, bad):
     client = login("teamlead")
     before = _line("12329")
-    hours, name = before.hours, before.name
+    hours, name = before.calendar.hours, before.name
     response = submit(client, "/ivr/lines/12329", _line_form("12329", name="改过的名字", tue=bad))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'role="alert"' in html and "不是有效的营业时间" in html
     after = _line("12329")
-    assert (after.hours, after.name) == (hours, name)
+    assert (after.calendar.hours, after.name) == (hours, name)
 
 
 def test_no_hours_at_all_needs_open_around_the_clock(loaded, login):
     client = login("teamlead")
-    hours = _line("12329").hours
+    hours = _line("12329").calendar.hours
     response = submit(client, "/ivr/lines/12329", _line_form("12329", **{day: "" for day in WEEK}))
     assert response.status_code == 200 and 'role="alert"' in response.get_data(as_text=True)
-    assert _line("12329").hours == hours
+    assert _line("12329").calendar.hours == hours
 
 
 def test_a_holiday_closes_its_date_and_a_working_weekend_opens(loaded, login):
@@ -157,22 +158,22 @@ def test_a_holiday_closes_its_date_and_a_working_weekend_opens(loaded, login):
 ])
 def test_a_bad_holiday_is_a_form_error_and_nothing_is_added(loaded, login, fields):
     client = login("teamlead")
-    line_id = _line("12329").id
-    count = db.session.scalar(select(func.count()).select_from(IVRHoliday).where(IVRHoliday.line_id == line_id))
+    calendar_id = _line("12329").calendar_id
+    count = db.session.scalar(select(func.count()).select_from(CalendarDay).where(CalendarDay.calendar_id == calendar_id))
     response = submit(client, "/ivr/lines/12329/holidays", {"holiday-name": "x", **fields},
                       page="/ivr/lines/12329")
     assert response.status_code == 200
     assert 'role="alert"' in response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.scalar(select(func.count()).select_from(IVRHoliday)
-                             .where(IVRHoliday.line_id == line_id)) == count
+    assert db.session.scalar(select(func.count()).select_from(CalendarDay)
+                             .where(CalendarDay.calendar_id == calendar_id)) == count
 
 
 def test_deleting_a_holiday_reopens_its_date(loaded, login):
     client = login("teamlead")
     line = _line("12329")
-    holiday = db.session.scalar(select(IVRHoliday).where(IVRHoliday.line_id == line.id,
-                                                         IVRHoliday.day == date(2026, 10, 1)))
+    holiday = db.session.scalar(select(CalendarDay).where(CalendarDay.calendar_id == line.calendar_id,
+                                                          CalendarDay.day == date(2026, 10, 1)))
     holiday_id = holiday.id
     assert _closed(loaded, "12329", NATIONAL_DAY_10H)
     url = f"/ivr/lines/12329/holidays/{holiday_id}/delete"
@@ -181,27 +182,27 @@ def test_deleting_a_holiday_reopens_its_date(loaded, login):
                   page="/ivr/lines/12329").status_code == 404
     client.post(url)                                     # no CSRF token: refused
     db.session.expire_all()
-    assert db.session.get(IVRHoliday, holiday_id) is not None
+    assert db.session.get(CalendarDay, holiday_id) is not None
     response = submit(client, url, {}, page="/ivr/lines/12329")
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(IVRHoliday, holiday_id) is None
+    assert db.session.get(CalendarDay, holiday_id) is None
     assert not _closed(loaded, "12329", NATIONAL_DAY_10H)
     assert _closed(loaded, "12329", NATIONAL_DAY_10H.replace(day=2))
 
 
 def test_agents_may_not_see_or_change_lines(loaded, login):
     client = login("agent")
-    hours = _line("12329").hours
-    holidays = db.session.scalar(select(func.count()).select_from(IVRHoliday))
+    hours = _line("12329").calendar.hours
+    holidays = db.session.scalar(select(func.count()).select_from(CalendarDay))
     assert client.get("/ivr/lines").status_code == 403
     assert client.get("/ivr/lines/12329").status_code == 403
     data = _line_form("12329", **{day: "00:00-24:00" for day in WEEK})
     assert submit(client, "/ivr/lines/12329", data, page="/").status_code == 403
     assert submit(client, "/ivr/lines/12329/holidays", {"holiday-day": "2026-11-24"},
                   page="/").status_code == 403
-    holiday = db.session.scalar(select(IVRHoliday).limit(1))
+    holiday = db.session.scalar(select(CalendarDay).limit(1))
     assert submit(client, f"/ivr/lines/12329/holidays/{holiday.id}/delete", {},
                   page="/").status_code == 403
-    assert _line("12329").hours == hours
-    assert db.session.scalar(select(func.count()).select_from(IVRHoliday)) == holidays
+    assert _line("12329").calendar.hours == hours
+    assert db.session.scalar(select(func.count()).select_from(CalendarDay)) == holidays

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ivr import default_flows, flows
-from app.ivr.models import CallRecord, IVRFlow, IVRFlowVersion, Voicemail
+from app.calls.models import CallRecord
+from app.ivr.models import IVRFlow, IVRFlowVersion, Voicemail
 from app.testing import submit
 
 

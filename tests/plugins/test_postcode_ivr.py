@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ivr import default_flows, flows
-from app.ivr.models import CallRecord, IVRLine
+from app.calls.models import CallRecord
+from app.ivr.models import IVRLine
 from app.ivr.prompts import catalog
 from app.ivr.simulator import HANGUP, simulate
 from app.pluginhost import collect
@@ -209,7 +210,7 @@ def test_the_default_11185_flow_uses_the_node_and_comes_back_to_the_menu(app, de
 
 @pytest.fixture
 def server(app, demo, agi_server):
-    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).hours = "{}"
+    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).calendar.hours = "{}"
     db.session.commit()
     return agi_server(app=app)
 

@@ -8,7 +8,7 @@ from typing import Any
 from app.ivr.prompts import texts as p
 from app.ivr.call import MENU_KEYS, Call
 from app.ivr.nodes.base import GENERIC_OUTCOMES, Issue, Node, Param
-from app.ivr.models import OUTCOMES
+from app.calls.models import OUTCOMES
 
 
 class PlayNode(Node):

@@ -2,10 +2,10 @@
 everyone else goes on (``allowed``). Nothing about it goes into ``call.data``."""
 from __future__ import annotations
 
-from app.ivr import callers
+from app.calls import callers
 from app.ivr.prompts import texts as p
 from app.ivr.call import Call
-from app.ivr.models import HUNG_UP
+from app.calls.models import HUNG_UP
 from app.ivr.nodes.base import Node, Param
 
 

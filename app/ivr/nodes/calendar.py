@@ -1,13 +1,8 @@
-"""Open or closed: the line's weekly hours, unless the holiday calendar says otherwise for
-today (local time)."""
+"""Open or closed: the line's business calendar, now (local time)."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.ivr import hours
+from app.calendars.opening import is_open
 from app.ivr.call import Call
-from app.ivr.models import IVRHoliday
 from app.ivr.nodes.base import Node
 
 
@@ -18,9 +13,4 @@ class TimeConditionNode(Node):
     may_end = False
 
     def run(self, call: Call) -> str:
-        now = call.local_now()
-        holiday = None
-        if call.line.id is not None:
-            holiday = db.session.scalar(select(IVRHoliday.hours).where(
-                IVRHoliday.line_id == call.line.id, IVRHoliday.day == now.date()))
-        return "open" if hours.is_open(call.line.hours, holiday, now) else "closed"
+        return "open" if is_open(call.line.calendar_id, call.local_now()) else "closed"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from app.extensions import db
 from app.ivr.prompts import texts as p
 from app.ivr.call import Call
-from app.ivr.models import CallRecord
+from app.calls.models import CallRecord
 from app.ivr.nodes.base import Node, Param
 
 SCORES = "12345"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from app.ivr import callers
+from app.calls import callers
 from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.nodes.base import Node, Param

@@ -6,7 +6,8 @@ from __future__ import annotations
 from app.extensions import db
 from app.ivr.prompts import texts as p
 from app.ivr.call import Call
-from app.ivr.models import VOICEMAIL, Voicemail
+from app.calls.models import VOICEMAIL
+from app.ivr.models import Voicemail
 from app.ivr.nodes.base import Node, Param
 
 #: Shorter than this is a caller who hung up at the beep, not a message.

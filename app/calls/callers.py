@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.customers.models import Customer
 from app.extensions import db
-from app.ivr.models import CallRecord
+from app.calls.models import CallRecord
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 

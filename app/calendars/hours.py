@@ -1,9 +1,7 @@
-"""Opening hours of a line: per weekday, with holidays overriding a day.
-
-Written the way people write them in a form: ``"08:00-12:00,13:30-17:30"``; ``24:00``
-ends a day. The line's ``hours`` is JSON ``{"mon": "...", ..., "sun": "..."}``: a day
-missing or empty is closed, and an empty mapping means open around the clock. A holiday's
-hours replace its weekday's (empty: closed all day)."""
+"""Working hours as people write them in a form: ``"08:00-12:00,13:30-17:30"``; ``24:00``
+ends a day. A calendar's week is JSON ``{"mon": "...", ..., "sun": "..."}``: a day missing
+or empty is closed, and an empty mapping means open around the clock. A special day's hours
+replace its weekday's (empty: closed all day). Pure functions, no database."""
 from __future__ import annotations
 
 import json
@@ -75,3 +73,22 @@ def is_open(week: str | Mapping[str, str] | None, holiday_hours: str | None,
         ranges = weekly[WEEKDAYS[when.weekday()]]
     now = when.time().replace(tzinfo=None)
     return any(start <= now and (stop is None or now < stop) for start, stop in ranges)
+
+
+def _clock_text(value: time | None) -> str:
+    return "24:00" if value is None else value.strftime("%H:%M")
+
+
+def normalise(text: str) -> str:
+    """Hours as :func:`parse_ranges` reads them, written tidily (``8:00 - 12:00`` →
+    ``08:00-12:00``); raises :class:`HoursError`."""
+    return ",".join(f"{_clock_text(start)}-{_clock_text(stop)}" for start, stop in parse_ranges(text))
+
+
+def week_text(value: str | None) -> dict[str, str] | None:
+    """A stored week as text per weekday (every weekday present); ``None``: open around the
+    clock. Raises :class:`HoursError` when the stored value cannot be read."""
+    if parse_week(value or "{}") is None:
+        return None
+    stored = json.loads(value or "{}")
+    return {day: str(stored.get(day) or "") for day in WEEKDAYS}

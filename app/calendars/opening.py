@@ -1,0 +1,28 @@
+"""Is a calendar open at a moment? The question an IVR time condition asks for its line."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, select
+
+from app.calendars import hours
+from app.calendars.models import BusinessCalendar, CalendarDay
+from app.extensions import db
+
+
+def is_open(calendar_id: int | None, when: datetime) -> bool:
+    """Whether the calendar is open at local time ``when``: the day's own hours if the date
+    is a special day, else its weekday's. No calendar (or an unknown one): open around the
+    clock, so that a line nobody configured never closes."""
+    if calendar_id is None:
+        return True
+    row = db.session.execute(
+        select(BusinessCalendar.hours, CalendarDay.hours)
+        .outerjoin(CalendarDay, and_(CalendarDay.calendar_id == BusinessCalendar.id,
+                                     CalendarDay.day == when.date()))
+        .where(BusinessCalendar.id == calendar_id)
+    ).first()
+    if row is None:
+        return True
+    week, day_hours = row
+    return hours.is_open(week, day_hours, when)
