@@ -27,8 +27,9 @@ from app.declarations import (
 )
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.ivr.call import Call, Recording, mask
+from app.ivr.call import Call, Recording
 from app.ivr.channel import Hangup
+from app.ivr.masking import mask
 from app.ivr.nodes import Node, Param
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook

@@ -12,6 +12,7 @@ Conventions every verb keeps, so that no node has to:
   call stores or logs. ``call.data`` is what the agent sees: a PIN never goes there.
 * Before each channel command the database connection goes back to the pool
   (:mod:`app.ivr.sessions`): a call holds none while the caller listens or thinks.
+* Leaving the IVR writes the hand-over variables through :mod:`app.ivr.handover`.
 
 Timeouts are in seconds here (the channel's are milliseconds, as AGI has them)."""
 from __future__ import annotations
@@ -21,7 +22,7 @@ import os
 import re
 import time
 import wave
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -30,19 +31,21 @@ from typing import Any, NoReturn
 
 from flask import Flask, current_app
 
-from app.ivr import pins, sessions, speech
-from app.ivr.prompts import texts as p
-from app.ivr.channel import Channel, Hangup
-from app.ivr.lines import LineInfo
 from app.calls.models import SELF_SERVED
-from app.ivr.signals import AgentRequested, CallEnded, GotoFlow, NoInput, RetriesExhausted, Transferred
+from app.ivr import pins, sessions, speech
+from app.ivr.calllog import call_log
+from app.ivr.channel import Channel, Hangup
+from app.ivr.control import AgentRequested, CallEnded, GotoFlow, NoInput, RetriesExhausted, Transferred
+from app.ivr.handover import OK, Handover, hand_over
+from app.ivr.lines import LineInfo
+from app.ivr.masking import Secrets, mask
+from app.ivr.prompts import texts as p
 from app.timeutil import local, utcnow
 
 log = logging.getLogger("postline.ivr")
 
 #: "*" replays a prompt at most this often before it counts as a wrong key.
 MAX_REPEATS = 5
-MASK = "******"
 MENU_KEYS = tuple("123456789")  # a tuple: "12" in a string of keys would be True
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -68,14 +71,6 @@ class Recording:
     path: str
     duration_s: int
     hung_up: bool = False
-
-
-def mask(value: str, keep: int = 4) -> str:
-    """An account number as an agent may see it: the last ``keep`` digits of a long one."""
-    value = str(value)
-    if len(value) <= keep + 2:
-        return "*" * len(value)
-    return "*" * (len(value) - keep) + value[-keep:]
 
 
 def recordings_dir(app: Flask | None = None) -> Path:
@@ -105,15 +100,6 @@ def _wav_seconds(path: Path) -> float | None:
         return None
 
 
-class _CallLog(logging.LoggerAdapter):
-    """Every record carries the call's ``uniqueid`` (one call is one thread among hundreds);
-    the AGI server's log format shows it as ``[%(uniqueid)s]``."""
-
-    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
-        kwargs["extra"] = {**(self.extra or {}), **kwargs.get("extra", {})}
-        return msg, kwargs
-
-
 class Call:
     """One caller in the IVR. Nodes use the verbs; the engine uses :meth:`enter`,
     :meth:`screen_data` and the outcome fields."""
@@ -136,11 +122,11 @@ class Call:
         self.outcome = ""
         self.reason = ""
         self.queue, self.priority, self.agent = "", 0, ""
-        self._secrets: set[str] = set()
+        self.secrets = Secrets()
         clock = getattr(channel, "clock", None)
         self._clock: Callable[[], float] = clock if callable(clock) else time.monotonic
         self._started = self._clock()
-        self.log = _CallLog(log, {"uniqueid": self.info.uniqueid or "-"})
+        self.log = call_log(log, self.info.uniqueid)
 
     # --- time ------------------------------------------------------------------------------
 
@@ -170,26 +156,11 @@ class Call:
 
     def scrub(self, text: str) -> str:
         """``text`` with every secret typed in this call replaced by a mask."""
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            if len(secret) >= 4:
-                text = text.replace(secret, MASK)
-        return text
+        return self.secrets.scrub(text)
 
     def screen_data(self) -> dict[str, Any]:
         """``data`` as stored and shown: a secret a node put there by mistake is masked."""
-
-        def clean(value: Any) -> Any:
-            if isinstance(value, str):
-                return MASK if value in self._secrets else self.scrub(value)
-            if isinstance(value, dict):
-                return {str(k): clean(v) for k, v in value.items()}
-            if isinstance(value, (list, tuple)):
-                return [clean(v) for v in value]
-            if value is None or isinstance(value, (bool, int, float)):
-                return value
-            return clean(str(value))
-
-        return clean(self.data)
+        return self.secrets.clean(self.data)
 
     # --- playing -------------------------------------------------------------------------------
 
@@ -236,8 +207,8 @@ class Call:
         with guard() if callable(guard) else nullcontext():
             digits, _timed_out = channel.get_data(prompt, int(timeout_s * 1000), max_digits)
         digits = digits or ""
-        if secret and digits:
-            self._secrets.add(digits)
+        if secret:
+            self.secrets.remember(digits)
         return digits
 
     def _collect(self, prompt: str, max_digits: int, timeout_s: float, retries: int,
@@ -368,12 +339,8 @@ class Call:
         if not queue:
             raise ValueError("no queue to transfer to: the line has none")
         self.queue, self.priority, self.agent = queue, int(priority), agent or ""
-        channel = self._io()
-        for name, value in (("POSTLINE_QUEUE", queue), ("POSTLINE_PRIORITY", str(self.priority)),
-                            ("POSTLINE_AGENT", self.agent),
-                            ("POSTLINE_CALL_ID", str(self.call_id or "")),
-                            ("POSTLINE_STATUS", "OK")):
-            channel.set_variable(name, value)
+        hand_over(self._io().set_variable, Handover(OK, queue=queue, priority=self.priority,
+                                                    agent=self.agent, call_id=str(self.call_id or "")))
         raise Transferred(queue, self.priority, self.agent)
 
     def hangup(self, prompt: str | None = None, outcome: str = "", reason: str = "") -> NoReturn:

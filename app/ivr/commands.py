@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -15,7 +16,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.audit.acting import as_cli_user
 from app.ivr import prompts
-from app.ivr.server import run_agi
+from app.ivr.agi.channel import AGIChannel
+from app.ivr.agi.server import AGISettings, Handler, serve_until_stopped
+from app.ivr.calllog import configure_logging
+from app.ivr.engine import run_call
 
 SOUNDS_OPTION = click.option(
     "--sounds", "sounds", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -69,3 +73,23 @@ def prompts_check(sounds: Path | None) -> None:
 def agi_command(host: str | None, port: int | None) -> None:
     """Serve FastAGI for Asterisk."""
     run_agi(current_app._get_current_object(), host, port)
+
+
+def build_handler(app: Any) -> Handler:
+    """The engine, for every call the server accepts."""
+
+    def handle(channel: AGIChannel) -> None:
+        run_call(app, channel)
+
+    return handle
+
+
+def run_agi(app: Any, host: str | None, port: int | None) -> None:
+    """``postline agi``: the site's FastAGI server, configured by ``AGI_*``."""
+    configure_logging(str(app.config.get("AGI_LOG_LEVEL", "INFO")))
+    address = (host or app.config["AGI_HOST"], port or app.config["AGI_PORT"])
+    try:
+        serve_until_stopped(address, build_handler(app), AGISettings.from_config(app.config))
+    except OSError as exc:  # port taken, or not ours to bind: one line, exit 1
+        raise click.ClickException(f"FastAGI cannot listen on {address[0]}:{address[1]}: "
+                                   f"{exc.strerror or exc}") from exc

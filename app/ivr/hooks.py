@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, DemoData, IVRNode, NavItem, Permission, PluginBlueprint, Prompt
 from app.hookspecs import hookimpl
-from app.ivr import default_flows, views
+from app.ivr import web
 from app.ivr.commands import agi_command, prompts_group
+from app.ivr.flows import defaults
 from app.ivr.nodes import core_nodes
 from app.ivr.prompts.texts import core_prompts
 
@@ -31,7 +32,7 @@ def postline_nav_items() -> list[NavItem]:
 
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
-    return [PluginBlueprint("ivr", views.bp)]
+    return [PluginBlueprint("ivr", web.bp)]
 
 
 @hookimpl
@@ -51,4 +52,4 @@ def postline_cli_commands() -> list[CliCommand]:
 
 @hookimpl
 def postline_demo_data() -> list[DemoData]:
-    return [DemoData("ivr.hotlines", default_flows.load, weight=30)]
+    return [DemoData("ivr.hotlines", defaults.load, weight=30)]

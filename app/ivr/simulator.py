@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask
 
+from app.ivr import flows
 from app.ivr.channel import CallInfo, Hangup
 from app.ivr.engine import CallResult, run_call
 from app.timeutil import utcnow
@@ -247,8 +248,6 @@ def simulate(app: Flask, target: str | Mapping[str, Any], inputs: Sequence[str |
     (``"survey?call=5"``, ``"node/core.play?prompt=goodbye"``)."""
     definition = None
     if isinstance(target, Mapping):
-        from app.ivr import flows
-
         with app.app_context():
             problems = flows.validate_here(target)
         if problems:

@@ -589,7 +589,7 @@ class RunningAGIServer:
     """PostLine's FastAGI server on a free loopback port, accepting in a thread."""
 
     def __init__(self, handler: Callable[[Any], None], **settings: Any) -> None:
-        from app.ivr.server import AGISettings, start_server
+        from app.ivr.agi.server import AGISettings, start_server
 
         self.settings = AGISettings(**{**TEST_SETTINGS, **settings})
         self.server, self.thread = start_server(("127.0.0.1", 0), handler, self.settings)
@@ -614,8 +614,9 @@ class RunningAGIServer:
 def start_agi_server(handler: Callable[[Any], None] | None = None, *, app: Any = None,
                      **settings: Any) -> RunningAGIServer:
     """Our server with ``handler(channel)``, or with the real engine for ``app``
-    (:func:`app.ivr.server.build_handler`); ``settings`` override :data:`TEST_SETTINGS`."""
-    from app.ivr.server import build_handler, hand_to_agent
+    (:func:`app.ivr.commands.build_handler`); ``settings`` override :data:`TEST_SETTINGS`."""
+    from app.ivr.agi.server import hand_to_agent
+    from app.ivr.commands import build_handler
 
     if handler is None:
         handler = build_handler(app) if app is not None else hand_to_agent

@@ -51,9 +51,7 @@ def postline_reports() -> list[api.Report]:
 
 @api.hookimpl
 def postline_ivr_nodes() -> list[api.IVRNode]:
-    # A plain title, as the core's nodes have: the flow editor's node list is also built
-    # outside a request (flows.node_specs), where a lazy_gettext string cannot be rendered.
-    return [api.IVRNode(ivr.NODE, "Postcode lookup", ivr.LookupNode, weight=50)]
+    return [api.IVRNode(ivr.NODE, _l("Postcode lookup"), ivr.LookupNode, weight=50)]
 
 
 @api.hookimpl

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.ivr.agi import AGIChannel
+from app.ivr.agi.channel import AGIChannel
 from app.testing.asterisk import asterisk_env, env_block
 
 WAIT = 10.0  # bounded waits for a peer that should answer at once

@@ -12,16 +12,10 @@ import time
 import pytest
 from asterisk.agi import AGIError, AGIUsageError
 
-from app.ivr.agi import (
-    AGIChannel,
-    AGIProtocolError,
-    CallDeadline,
-    ConnectionLost,
-    ServerStopping,
-    call_info_from_env,
-    mask_digits,
-)
+from app.ivr.agi.channel import AGIChannel, call_info_from_env
+from app.ivr.agi.errors import AGIProtocolError, CallDeadline, ConnectionLost, ServerStopping
 from app.ivr.channel import Channel, Hangup
+from app.ivr.masking import mask_digits
 from app.testing.asterisk import asterisk_env, env_block, parse_args
 
 from conftest import WAIT, in_thread
@@ -98,7 +92,7 @@ class TestTrap3LogsNotStderr:
 
 class TestTrap4OurOwnServer:
     def test_python2_fastagi_is_never_imported(self):
-        import app.ivr.server  # noqa: F401
+        import app.ivr.agi.server  # noqa: F401
 
         assert "asterisk.fastagi" not in sys.modules
 

@@ -15,10 +15,13 @@ from types import SimpleNamespace
 import click
 import pytest
 
-import app.ivr.server as server_module
-from app.ivr.agi import CallDeadline, CallIdFilter, ConnectionLost, ServerStopping
+import app.ivr.agi.server as server_module
+import app.ivr.commands as commands_module
+from app.ivr.agi.errors import CallDeadline, ConnectionLost, ServerStopping
+from app.ivr.agi.server import AGIServer, hand_to_agent
+from app.ivr.calllog import CallIdFilter
 from app.ivr.channel import Hangup
-from app.ivr.server import AGIServer, build_handler, hand_to_agent, run_agi
+from app.ivr.commands import run_agi
 from app.testing.asterisk import Press, asterisk_env, env_block, run_call
 
 from conftest import WAIT, Peer
@@ -259,7 +262,7 @@ class TestStopping:
             wait_for(lambda: release.is_set() or channel.handover_requested, "release")
             channel.set_variable("POSTLINE_STATUS", "OK")
 
-        monkeypatch.setattr(server_module, "build_handler", lambda app: handler)
+        monkeypatch.setattr(commands_module, "build_handler", lambda app: handler)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -370,18 +373,6 @@ class TestStartUp:
         message = error.value.format_message()
         assert message.startswith(f"FastAGI cannot listen on 127.0.0.1:{port}:")
         assert "\n" not in message
-
-    def test_the_engine_is_used_when_it_exists(self, monkeypatch):
-        calls = []
-        engine = SimpleNamespace(run_call=lambda app, channel: calls.append((app, channel)))
-        monkeypatch.setitem(__import__("sys").modules, "app.ivr.engine", engine)
-        handler = build_handler("the app")
-        handler("a channel")
-        assert calls == [("the app", "a channel")]
-
-    def test_no_engine_means_every_caller_goes_to_an_agent(self, monkeypatch):
-        monkeypatch.setitem(__import__("sys").modules, "app.ivr.engine", None)
-        assert build_handler("the app") is hand_to_agent
 
     def test_settings_come_from_the_config(self):
         settings = server_module.AGISettings.from_config(

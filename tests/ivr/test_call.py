@@ -15,7 +15,7 @@ from app.ivr.call import Call, mask
 from app.ivr.channel import Hangup
 from app.ivr.lines import LineInfo
 from app.ivr.models import PinFailure
-from app.ivr.signals import AgentRequested, CallEnded, NoInput, RetriesExhausted, Transferred
+from app.ivr.control import AgentRequested, CallEnded, NoInput, RetriesExhausted, Transferred
 from app.ivr.simulator import HANGUP, SimulatedChannel, info_for
 from app.ivr.speech import amount_pieces, date_pieces
 

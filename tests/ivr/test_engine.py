@@ -17,7 +17,8 @@ from app.api import Node, hookimpl
 from app.customers.models import Customer
 from app.declarations import IVRNode
 from app.extensions import db
-from app.ivr import default_flows, flows
+from app.ivr import flows
+from app.ivr.flows import defaults as default_flows
 from app.ivr.engine import MAX_STEPS, run_call
 from app.calendars.models import BusinessCalendar, CalendarDay
 from app.calls.models import CallRecord

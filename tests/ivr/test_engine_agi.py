@@ -14,7 +14,8 @@ from sqlalchemy import select
 from app.api import Node, hookimpl
 from app.declarations import IVRNode
 from app.extensions import db
-from app.ivr import default_flows, flows
+from app.ivr import flows
+from app.ivr.flows import defaults as default_flows
 from app.calls.models import CallRecord
 from app.ivr.models import IVRFlow, IVRLine
 from app.testing.asterisk import start_agi_server

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from app.api import Node, hookimpl
 from app.declarations import IVRNode
 from app.extensions import db
-from app.ivr import default_flows, flows
+from app.ivr import flows
+from app.ivr.flows import defaults as default_flows
+from app.ivr.nodes.registry import node_specs, node_types
 from app.ivr.flows import FlowError, validate
 from app.ivr.models import IVRFlow, IVRFlowVersion, IVRLine
 from app.ivr.nodes import CheckContext
@@ -58,7 +60,7 @@ GOOD = {"start": "welcome", "steps": [
 
 @pytest.fixture
 def types(app):
-    return flows.node_types()
+    return node_types()
 
 
 def changed(**edits: Any) -> dict[str, Any]:
@@ -175,7 +177,7 @@ def test_a_node_without_declarations_is_accepted_as_declared(types):
 
 
 def test_the_default_flows_are_valid(app):
-    types = flows.node_types()
+    types = node_types()
     for build in default_flows.FLOWS.values():
         definition = build(types)
         assert flows.validate_here(definition) == [], definition["title"]
@@ -260,7 +262,7 @@ def test_active_flows_that_no_longer_validate_are_listed(app):
 
 
 def test_node_specs_tell_the_editor_what_each_node_takes(app):
-    specs = {spec.name: spec for spec in flows.node_specs()}
+    specs = {spec.name: spec for spec in node_specs()}
     assert {"core.menu", "core.play", "core.transfer", "core.time_condition", "core.blacklist",
             "core.voicemail", "core.survey", "core.goto", "core.hangup"} <= set(specs)
     menu = specs["core.menu"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditLog
 from app.extensions import db
-from app.ivr import default_flows
+from app.ivr.flows import defaults as default_flows
 from app.calendars.models import CalendarDay
 from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.simulator import HANGUP, simulate

@@ -17,7 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.ivr import default_flows, flows
+from app.ivr import flows
+from app.ivr.flows import defaults as default_flows
+from app.ivr.nodes.registry import node_types
 from app.calls.models import CallRecord
 from app.ivr.models import IVRLine
 from app.ivr.prompts import catalog
@@ -193,7 +195,7 @@ def test_a_hangup_at_any_command_leaves_one_closed_record(app):
 
 
 def test_the_default_11185_flow_uses_the_node_and_comes_back_to_the_menu(app, demo):
-    definition = default_flows.flow_11185(flows.node_types())
+    definition = default_flows.flow_11185(node_types())
     assert flows.validate_here(definition) == []
     step = next(s for s in definition["steps"] if s["id"] == "postcode")
     assert step["type"] == "postcode.lookup" and step["next"] == {"done": "menu", "not_found": "menu"}

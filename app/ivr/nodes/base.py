@@ -6,8 +6,8 @@ A node class says what the flow editor and the validator need to know about it:
 ``terminal`` (it always ends the IVR's part: transfer, hangup, goto) and ``may_end`` (it
 may end it: it asks the caller, who can press 0 or stay silent). Two outcomes need no
 declaration and are optional on any step: ``timeout`` (the caller pressed nothing,
-:class:`~app.ivr.signals.NoInput`) and ``retries`` (wrong keys until the tries ran out,
-:class:`~app.ivr.signals.RetriesExhausted`); without them the engine says goodbye, or
+:class:`~app.ivr.control.NoInput`) and ``retries`` (wrong keys until the tries ran out,
+:class:`~app.ivr.control.RetriesExhausted`); without them the engine says goodbye, or
 transfers to an agent.
 
 A plugin's node may subclass :class:`Node` (recommended: its parameters are then checked)

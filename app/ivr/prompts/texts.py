@@ -6,7 +6,7 @@ lists names without a file: a name used in code or in a default flow but missing
 be silence on a real call. Plugins declare their own, named ``<plugin>/...``.
 
 Names are file names (lowercase, digits, ``-``); the IVR engine refers to them through the
-constants below where code needs them, and the default flows (:mod:`app.ivr.default_flows`)
+constants below where code needs them, and the default flows (:mod:`app.ivr.flows.defaults`)
 by their literal names."""
 from __future__ import annotations
 

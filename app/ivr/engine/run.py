@@ -1,42 +1,29 @@
-"""Runs one call: picks the entry from the AGI script path, walks the flow step by step,
-and leaves exactly one closed call record whatever happens.
-
-Entries (``channel.info.script`` and ``query``):
-
-* ``ivr?line=11185``: the active version of that line's flow (read for every call, so a
-  saved version applies to the next call). Without ``line``: the extension, then the
-  dialled number, then ``IVR_DEFAULT_LINE``, then the first active line.
-* ``node/<name>?param=value``: one node, then back to the dialplan with
-  ``POSTLINE_OUTCOME`` (dialplan shortcuts and tests).
-* ``survey?call=<POSTLINE_CALL_ID>``: the satisfaction survey after the agent; it scores
-  the original call's record and makes no record of its own.
+"""One call, from the environment Asterisk sent to the closed call record: the entry named
+by the AGI script path (:mod:`.entries`) decides what runs, and exactly one record is left
+closed whatever happens.
 
 Every step runs in its own app context, so its database session (and pooled connection)
 lives no longer than the step, and :mod:`app.ivr.sessions` returns it even sooner, before
-the call waits for the caller. Control signals from the call verbs
-(:mod:`app.ivr.signals`) end or redirect the walk; a caller's hangup
-(:class:`~app.ivr.channel.Hangup`) ends it; anything else is an error: the caller hears an
-apology and goes to the line's queue with ``POSTLINE_STATUS=ERROR``. Never silence."""
+the call waits for the caller. Control signals from the call verbs (:mod:`app.ivr.control`)
+end or redirect the walk; a caller's hangup (:class:`~app.ivr.channel.Hangup`) ends it;
+anything else is an error: the caller hears an apology and goes to the line's queue with
+``POSTLINE_STATUS=ERROR``. Never silence."""
 from __future__ import annotations
 
 import json
 import logging
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from flask import Flask
 
-from app.extensions import db
-from app.ivr import flows
-from app.ivr.prompts import texts as p
-from app.ivr.call import Call
-from app.ivr.channel import Channel, Hangup
-from app.ivr.lines import LineInfo, resolve_line
 from app.calls.models import ERROR, HUNG_UP, SELF_SERVED, TRANSFERRED, CallRecord
-from app.ivr.nodes.base import RETRIES, TIMEOUT, coerce_params, make_node
-from app.ivr.nodes.transfer import transfer_to_agent
-from app.ivr.signals import (
+from app.extensions import db
+from app.ivr import flows, handover
+from app.ivr.call import Call, PathEntry
+from app.ivr.channel import Channel, Hangup
+from app.ivr.control import (
     AgentRequested,
     CallControl,
     CallEnded,
@@ -45,6 +32,13 @@ from app.ivr.signals import (
     RetriesExhausted,
     Transferred,
 )
+from app.ivr.engine.entries import entry_of
+from app.ivr.handover import Handover, hand_over
+from app.ivr.lines import LineInfo, resolve_line
+from app.ivr.nodes.base import RETRIES, TIMEOUT, coerce_params, make_node
+from app.ivr.nodes.registry import node_types
+from app.ivr.nodes.transfer import transfer_to_agent
+from app.ivr.prompts import texts as p
 from app.pluginhost import notify
 from app.timeutil import utcnow
 
@@ -53,7 +47,6 @@ log = logging.getLogger("postline.ivr")
 #: Steps one call may take (a caller going round a menu a few dozen times is fine; a flow
 #: that jumps between flows forever is not).
 MAX_STEPS = 200
-SURVEY_NODE = "core.survey"
 
 
 class FlowRuntimeError(RuntimeError):
@@ -62,29 +55,14 @@ class FlowRuntimeError(RuntimeError):
 
 @dataclass(frozen=True)
 class CallResult:
+    """How a call left the IVR, with what the engine kept of it: the steps it went through
+    (``path``) and what the agent sees (``data``, secrets masked)."""
+
     call_id: int | None
     outcome: str
     reason: str
-
-
-@dataclass(frozen=True)
-class Route:
-    kind: str          # "flow" | "node" | "survey"
-    line: str = ""
-    node: str = ""
-    params: dict[str, Any] | None = None
-
-
-def route_of(info: Any) -> Route:
-    """The entry named by the AGI script path and query (``agi://host/<script>?<query>``)."""
-    script = (info.script or "").strip("/")
-    query = dict(info.query or {})
-    line = query.pop("line", "")
-    if script.startswith("node/"):
-        return Route("node", line, script[len("node/"):], query)
-    if script == "survey":
-        return Route("survey", line, SURVEY_NODE, {"call": query.get("call", "")})
-    return Route("flow", line)
+    path: tuple[PathEntry, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def run_call(app: Flask, channel: Channel, definition: Any = None) -> CallResult:
@@ -93,15 +71,19 @@ def run_call(app: Flask, channel: Channel, definition: Any = None) -> CallResult
 
     ``definition`` runs an unsaved flow definition instead of the line's (the flow
     editor's simulator)."""
-    return _CallRun(app, channel, definition).run()
+    return CallRun(app, channel, definition).run()
 
 
-class _CallRun:
+class CallRun:
+    """One call. The entry (:mod:`.entries`) calls :meth:`walk` or :meth:`single_node`."""
+
     def __init__(self, app: Flask, channel: Channel, definition: Any) -> None:
         self.app = app
         self.channel = channel
         self.definition = definition
-        self.route = route_of(channel.info)
+        self.entry, self.target = entry_of(channel.info.script)
+        self.query = dict(channel.info.query or {})
+        self.line_number = self.query.pop("line", "")
         self.call = Call(channel)
         self.record_id: int | None = None
         self.node_types: dict[str, type] = {}
@@ -111,11 +93,7 @@ class _CallRun:
     def run(self) -> CallResult:
         call = self.call
         try:
-            flow = self._begin()
-            if self.route.kind == "flow":
-                self._walk(flow)
-            else:
-                self._single_node()
+            self.entry.run(self, self._begin())
         except Hangup as exc:  # the caller, or the AGI side giving up on the connection
             self._ended(call.outcome or getattr(exc, "outcome", "") or HUNG_UP,
                         call.scrub(str(exc))[:120] or "caller hung up")
@@ -127,26 +105,27 @@ class _CallRun:
             self._fail(exc)
         finally:
             self._close()
-        return CallResult(self.record_id, call.outcome, call.reason)
+        return CallResult(self.record_id, call.outcome, call.reason, tuple(call.path),
+                          call.screen_data())
 
     def _ended(self, outcome: str, reason: str) -> None:
         self.call.outcome, self.call.reason = outcome, reason or self.call.reason
 
     def _begin(self) -> flows.Flow | None:
-        """Line, flow and call record, in one short session."""
+        """Line, flow (for an entry that runs one) and call record, in one short session."""
         info, call = self.channel.info, self.call
         with self.app.app_context():
-            self.node_types = flows.node_types(self.app)
-            line = resolve_line([self.route.line, info.extension, info.dnid])
-            number = line.number if line else (self.route.line or info.dnid or info.extension)
+            self.node_types = node_types(self.app)
+            line = resolve_line([self.line_number, info.extension, info.dnid])
+            number = line.number if line else (self.line_number or info.dnid or info.extension)
             call.line = line or LineInfo(number=number, queue=number)
             flow = None
-            if self.route.kind == "flow":
+            if self.entry.runs_flow:
                 if self.definition is not None:
                     flow = flows.to_flow(flows.parse(self.definition), "(draft)")
                 elif call.line.flow:
                     flow = flows.active_flow(call.line.flow)
-            if self.route.kind != "survey" and not call.dry_run:
+            if self.entry.records_call and not call.dry_run:
                 record = CallRecord(uniqueid=info.uniqueid[:64], line=call.line.number[:32],
                                     caller=info.caller[:64], dnid=info.dnid[:64],
                                     channel=info.channel[:128], started_at=utcnow(),
@@ -158,13 +137,14 @@ class _CallRun:
                 self.record_id = call.call_id = record.id
         call.log.info("call from %s on line %s (%s)", info.caller or "unknown",
                       call.line.number or "?", info.script or "ivr")
-        if self.route.kind == "flow" and flow is None:
-            raise FlowRuntimeError(f"line {call.line.number or '?'} has no active flow")
         return flow
 
     # --- walking a flow ---------------------------------------------------------------------
 
-    def _walk(self, flow: flows.Flow) -> None:
+    def walk(self, flow: flows.Flow | None) -> None:
+        """The flow from its start step until the call leaves the IVR."""
+        if flow is None:
+            raise FlowRuntimeError(f"line {self.call.line.number or '?'} has no active flow")
         step_id = flow.start
         for _ in range(MAX_STEPS):
             step = flow.steps.get(step_id)
@@ -214,11 +194,11 @@ class _CallRun:
             raise FlowRuntimeError(f"goto: flow {name!r} has no active version")
         return flow
 
-    def _single_node(self) -> None:
-        """``node/<name>`` and ``survey``: one node; its outcome goes back to the dialplan."""
-        route = self.route
+    def single_node(self, node: str, params: dict[str, str]) -> None:
+        """One node (its parameters as text, from the script's query); its outcome goes back
+        to the dialplan."""
         try:
-            outcome = self._step(route.node, route.node, route.params or {}, (), from_query=True)
+            outcome = self._step(node, node, params, (), from_query=True)
         except NoInput:
             self._no_input()
         except RetriesExhausted:
@@ -226,13 +206,12 @@ class _CallRun:
         except AgentRequested:
             self._to_agent("caller pressed 0")
         except GotoFlow as jump:
-            self._walk(self._load(jump.flow))
+            self.walk(self._load(jump.flow))
             return
         self.call.left(outcome)
-        for name, value in (("POSTLINE_OUTCOME", outcome), ("POSTLINE_CALL_ID", str(self.record_id or "")),
-                            ("POSTLINE_STATUS", "OK")):
-            self.channel.set_variable(name, value)
-        self._ended(self.call.outcome or SELF_SERVED, f"node {route.node}: {outcome}")
+        hand_over(self.channel.set_variable,
+                  Handover(handover.OK, outcome=outcome, call_id=str(self.record_id or "")))
+        self._ended(self.call.outcome or SELF_SERVED, f"node {node}: {outcome}")
 
     def _no_input(self) -> NoReturn:
         self.call.hangup(p.GOODBYE_NO_INPUT, outcome=HUNG_UP, reason="no input")
@@ -254,16 +233,15 @@ class _CallRun:
             detail = call.scrub("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
         call.log.error("IVR error, handing the caller to an agent: %s", detail.rstrip())
         call.outcome, call.reason = ERROR, call.scrub(f"{type(exc).__name__}: {exc}")[:120]
-        queue = call.line.queue or self.route.line
+        queue = call.line.queue or self.line_number
         try:
             self.channel.stream_file(p.SORRY_ERROR, "")
         except Exception:  # the caller may be gone; the variables below matter more
             pass
         try:
-            for name, value in (("POSTLINE_QUEUE", queue), ("POSTLINE_PRIORITY", "0"),
-                                ("POSTLINE_AGENT", ""), ("POSTLINE_CALL_ID", str(self.record_id or "")),
-                                ("POSTLINE_STATUS", "ERROR")):
-                self.channel.set_variable(name, value)
+            hand_over(self.channel.set_variable,
+                      Handover(handover.ERROR, queue=queue, priority=0, agent="",
+                               call_id=str(self.record_id or "")))
         except Exception:
             call.log.warning("could not set the error variables (caller gone?)")
         call.queue = queue

@@ -2,8 +2,7 @@
 editor (name, agent queue, flow, weekly hours) with its holidays: the line's business
 calendar (:mod:`app.calendars`), made when the line's hours are first saved.
 
-The routes hang on the ``ivr`` blueprint of :mod:`app.ivr.views`, which imports this
-module at its end; they need ``ivr.flows`` like the flow pages. The hours are written the
+They need ``ivr.flows`` like the flow pages. The hours are written the
 way :mod:`app.calendars.hours` reads them (``08:00-12:00,13:30-17:30``); anything it refuses is
 shown as a form error and nothing is saved. Holidays are configuration, not business
 records: deleting one is allowed (the audit log keeps what it was)."""
@@ -16,61 +15,23 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug import Response
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.permissions import permission_required
-from app.extensions import db
 from app.calendars.hours import WEEKDAYS, HoursError, normalise, week_text
 from app.calendars.models import BusinessCalendar, CalendarDay
+from app.extensions import db
 from app.ivr.models import IVRFlow, IVRLine
-from app.ivr.views import ActionForm, bp
+from app.ivr.web.blueprint import bp
+from app.ivr.web.forms import ActionForm, HolidayForm, LineForm
 
-DAY_NAMES = {
-    "mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"), "thu": _l("Thursday"),
-    "fri": _l("Friday"), "sat": _l("Saturday"), "sun": _l("Sunday"),
-}
 DAY_SHORT = {
     "mon": _l("Mon"), "tue": _l("Tue"), "wed": _l("Wed"), "thu": _l("Thu"),
     "fri": _l("Fri"), "sat": _l("Sat"), "sun": _l("Sun"),
 }
 HOURS_HINT = _l("Like 08:00-12:00,13:30-17:30 (24:00 ends the day); empty: closed that day.")
-
-
-def _hours_field(day: str) -> StringField:
-    return StringField(DAY_NAMES[day], validators=[Optional(), Length(max=100)],
-                       render_kw={"placeholder": "08:00-12:00,13:30-17:30"})
-
-
-class LineForm(FlaskForm):
-    name = StringField(_l("Line name"), validators=[DataRequired(message=_l("Give the line a name.")),
-                                               Length(max=100)])
-    queue = StringField(_l("Agent queue"), validators=[Optional(), Length(max=64)],
-                        description=_l("Where callers go with “0”, errors and transfers without a "
-                                       "queue of their own; empty: the queue named after the line."))
-    flow = SelectField(_l("Flow"), validators=[Optional()])
-    always_open = BooleanField(_l("Open around the clock (the weekly hours below are ignored)"))
-    mon = _hours_field("mon")
-    tue = _hours_field("tue")
-    wed = _hours_field("wed")
-    thu = _hours_field("thu")
-    fri = _hours_field("fri")
-    sat = _hours_field("sat")
-    sun = _hours_field("sun")
-
-
-class HolidayForm(FlaskForm):
-    day = StringField(_l("Date"), validators=[DataRequired(message=_l("Give the date."))],
-                      render_kw={"type": "date", "placeholder": "2026-10-01"})
-    name = StringField(_l("Name of the day"), validators=[Optional(), Length(max=100)],
-                       render_kw={"placeholder": "国庆节"})
-    hours = StringField(_l("Hours that day"), validators=[Optional(), Length(max=100)],
-                        description=_l("Empty: closed all day. Otherwise that day's hours, e.g. "
-                                       "09:00-12:00 (a shortened day, or a weekend made a working day)."))
 
 
 # --- hours as text ------------------------------------------------------------------------------

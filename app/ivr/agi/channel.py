@@ -1,18 +1,18 @@
 """The FastAGI channel: pyst2's :class:`asterisk.agi.AGI` over one socket from Asterisk,
-made safe for a threaded server (``AGI.md``, "pyst2 0.5.1 used inside a threaded server").
+made safe for a threaded server (``docs/agi.md``, "pyst2 0.5.1 inside a threaded server").
 
 pyst2 keeps doing what it does well: encoding commands and parsing ``200 result=...``
 lines. Each of its traps is handled here, in one place:
 
 1. ``AGI.__init__`` is never called (it installs a SIGHUP handler: ValueError outside the
    main thread); :meth:`AGIChannel.__init__` sets the attributes pyst2 needs.
-2. I/O is ours: :class:`LineReader` decodes UTF-8 and falls back to GB18030 (a GBK caller
+2. I/O is ours (:mod:`app.ivr.agi.io`): :class:`LineReader` decodes UTF-8 and falls back to GB18030 (a GBK caller
    name) then to replacement characters; :class:`SocketWriter` encodes UTF-8 and writes
    through (no buffer to flush, no ``str``/``bytes`` mix-up).
 3. Nothing goes to stderr: pyst2's ``stderr`` is a sink that drops everything, and we log
    commands and replies to ``postline.agi`` at DEBUG, long digit runs masked, everything
    the caller types masked inside :meth:`AGIChannel.secret`.
-4. The server is ours (:mod:`app.ivr.server`), not ``asterisk.fastagi``.
+4. The server is ours (:mod:`app.ivr.agi.server`), not ``asterisk.fastagi``.
 5. EOF, a reset or a timeout becomes :class:`ConnectionLost` (a :class:`Hangup`); the
    unsolicited ``HANGUP`` line is swallowed and remembered; ``511`` becomes :class:`Hangup`.
 6. ``result=-1`` on STREAM FILE / GET DATA / SAY: a ``HANGUP`` line already seen, or
@@ -32,10 +32,8 @@ timeout (GET DATA, WAIT FOR DIGIT, RECORD FILE); the whole call ends at ``deadli
 the caller to an agent."""
 from __future__ import annotations
 
-import contextvars
 import logging
 import re
-import select
 import socket
 import threading
 import time
@@ -46,212 +44,25 @@ from urllib.parse import parse_qsl
 
 from asterisk.agi import AGI, AGIAppError, AGIError, AGIResultHangup, AGIUnknownError
 
+from app.ivr.agi.errors import AGIProtocolError, CallDeadline, ConnectionLost, ServerStopping
+from app.ivr.agi.io import DEFAULT_COMMAND_TIMEOUT, DropSink, LineReader, SocketWriter
+from app.ivr.calllog import call_log
 from app.ivr.channel import CallInfo, Hangup
+from app.ivr.handover import ERROR, Handover
+from app.ivr.masking import mask_digits
 
 log = logging.getLogger("postline.agi")
 
-#: The uniqueid of the call the current thread serves ("-" outside a call); the server
-#: sets it, :class:`CallIdFilter` puts it on every log record (the engine's too).
-current_uniqueid: contextvars.ContextVar[str] = contextvars.ContextVar("postline_uniqueid",
-                                                                       default="-")
-
-DEFAULT_COMMAND_TIMEOUT = 60.0   # seconds a reply may take beyond the command's own timeout
 HANGUP_GRACE_SECONDS = 0.25      # how long a result=-1 waits for its HANGUP line
 HANDOVER_REPLY_SECONDS = 5.0     # the SET VARIABLE of a handover gets this long at most
-MAX_LINE_BYTES = 16384           # Asterisk's lines are short; more is garbage
 MAX_ENV_LINES = 200
 REQUIRED_ENV = ("agi_request", "agi_channel", "agi_uniqueid")
 UNKNOWN = "unknown"
 
 _DIGITS = re.compile(r"^[0-9*#A-Da-d]*$")
 _ENV_LINE = re.compile(r"^agi_\w+:")
-_LONG_DIGIT_RUN = re.compile(r"\d{8,}")
 _TIMEOUT_FLAG = re.compile(r"\(timeout\)")
 _RESULT_DATA = re.compile(r"result=([^\s(]*)\s*(?:\(([^)]*)\))?")
-
-
-class ConnectionLost(Hangup):
-    """The connection to Asterisk is gone or unusable (EOF, reset, no reply in time,
-    garbage). For the engine it is a hangup: stop talking to the channel."""
-
-
-class AGIProtocolError(ConnectionLost):
-    """Asterisk (or whoever connected) sent something that is not AGI."""
-
-
-class CallDeadline(Hangup):
-    """The call reached the server's per-call deadline (``AGI_CALL_DEADLINE``); the caller
-    was handed to an agent when the connection allowed it."""
-
-    outcome = "error"  # the engine records it so (app.ivr.models.ERROR), not as a hangup
-
-
-class ServerStopping(Hangup):
-    """The server is shutting down: the caller was handed to an agent
-    (``POSTLINE_STATUS=ERROR``) and the connection closed."""
-
-    outcome = "error"
-
-
-def mask_digits(text: str) -> str:
-    """Long digit runs (account numbers, phone numbers) keep only their last 4 digits;
-    a strictly rising run is a set of escape digits ("0123456789") and stays readable."""
-
-    def mask(match: re.Match[str]) -> str:
-        run = match.group()
-        if all(a < b for a, b in zip(run, run[1:])):
-            return run
-        return "*" * (len(run) - 4) + run[-4:]
-
-    return _LONG_DIGIT_RUN.sub(mask, text)
-
-
-def decode_line(raw: bytes) -> str:
-    """UTF-8 as Asterisk sends it; GB18030 (a superset of GBK) for a caller name from an
-    old trunk; replacement characters rather than an exception for anything else."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            return raw.decode("utf-8", "replace")
-
-
-class CallIdFilter(logging.Filter):
-    """Gives every record a ``uniqueid`` attribute (the current call's, or "-"), so one
-    format string ``[%(uniqueid)s]`` works for the server's, the engine's and others' logs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "uniqueid"):
-            record.uniqueid = current_uniqueid.get()
-        return True
-
-
-class _DropSink:
-    """pyst2 writes diagnostics (caller numbers, digits typed) to ``self.stderr``:
-    they go nowhere; we log masked copies ourselves."""
-
-    def write(self, _text: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
-
-
-class SocketWriter:
-    """UTF-8 straight to the socket: every write is sent at once (write-through)."""
-
-    def __init__(self, sock: socket.socket, timeout: float) -> None:
-        self.sock = sock
-        self.timeout = timeout
-
-    def write(self, text: str) -> int:
-        data = text.encode("utf-8")
-        try:
-            self.sock.settimeout(self.timeout)
-            self.sock.sendall(data)
-        except OSError as exc:  # broken pipe, reset, send timeout, socket closed
-            raise ConnectionLost(f"cannot write to Asterisk: {exc}") from exc
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
-class LineReader:
-    """Lines from the socket, with the deadlines the channel sets. ``readline`` (what
-    pyst2 calls) swallows unsolicited ``HANGUP`` lines and reports them through
-    ``on_hangup``; it never returns "" at EOF: it raises :class:`ConnectionLost`."""
-
-    def __init__(self, sock: socket.socket, on_hangup: Any, on_line: Any = None) -> None:
-        self.sock = sock
-        self.on_hangup = on_hangup
-        self.on_line = on_line
-        self.last_line = ""
-        self.buffer = bytearray()
-        self.wait_end = time.monotonic() + DEFAULT_COMMAND_TIMEOUT
-        self.deadline: float | None = None
-        self.eof = False
-
-    def expect_within(self, seconds: float) -> None:
-        """The next reply (all its lines) must arrive within ``seconds``."""
-        self.wait_end = time.monotonic() + seconds
-
-    def readline(self) -> str:
-        while True:
-            line = self.read_raw_line()
-            if line.strip() == "HANGUP":
-                self.on_hangup()
-                continue
-            self.last_line = line
-            if self.on_line is not None:
-                self.on_line(line)
-            return line
-
-    def read_raw_line(self) -> str:
-        while True:
-            end = self.buffer.find(b"\n")
-            if end >= 0:
-                raw = bytes(self.buffer[:end])
-                del self.buffer[:end + 1]
-                return decode_line(raw).rstrip("\r")
-            if len(self.buffer) > MAX_LINE_BYTES:
-                raise AGIProtocolError(f"a line of more than {MAX_LINE_BYTES} bytes")
-            self._fill(self._seconds_left())
-
-    def poll_hangup(self, wait: float) -> bool:
-        """True when a ``HANGUP`` line (consumed here) or EOF arrives within ``wait``
-        seconds while no reply is due; any other line is left for the next reader."""
-        end = time.monotonic() + wait
-        while True:
-            newline = self.buffer.find(b"\n")
-            if newline >= 0:
-                if bytes(self.buffer[:newline]).strip() == b"HANGUP":
-                    del self.buffer[:newline + 1]
-                    self.on_hangup()
-                    return True
-                return False
-            left = end - time.monotonic()
-            if left <= 0:
-                return False
-            try:
-                readable, _, _ = select.select([self.sock], [], [], left)
-            except (OSError, ValueError):
-                return True
-            if readable:
-                try:
-                    self._fill(left)
-                except ConnectionLost:
-                    return True
-
-    def _seconds_left(self) -> float:
-        now = time.monotonic()
-        left = self.wait_end - now
-        if self.deadline is not None and self.deadline - now < left:
-            if self.deadline - now <= 0:
-                raise CallDeadline("the call reached its deadline")
-            return self.deadline - now
-        if left <= 0:
-            raise ConnectionLost("no reply from Asterisk in time")
-        return left
-
-    def _fill(self, timeout: float) -> None:
-        if self.eof:
-            raise ConnectionLost("Asterisk closed the connection")
-        try:
-            self.sock.settimeout(timeout)
-            data = self.sock.recv(65536)
-        except socket.timeout as exc:
-            if self.deadline is not None and time.monotonic() >= self.deadline:
-                raise CallDeadline("the call reached its deadline") from exc
-            raise ConnectionLost(f"no reply from Asterisk within {timeout:.1f} s") from exc
-        except OSError as exc:
-            raise ConnectionLost(f"cannot read from Asterisk: {exc}") from exc
-        if not data:
-            self.eof = True
-            raise ConnectionLost("Asterisk closed the connection")
-        self.buffer += data
 
 
 def call_info_from_env(env: Mapping[str, str]) -> CallInfo:
@@ -283,14 +94,6 @@ def call_info_from_env(env: Mapping[str, str]) -> CallInfo:
     )
 
 
-class CallLog(logging.LoggerAdapter):
-    """``postline.agi`` with the call's uniqueid on every record."""
-
-    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
-        kwargs["extra"] = {**self.extra, **kwargs.get("extra", {})}
-        return msg, kwargs
-
-
 class AGIChannel(AGI):
     """One call from Asterisk. Implements :class:`app.ivr.channel.Channel`; pyst2's other
     methods (``answer``, ``appexec``, ``noop``...) work too, through the same safe I/O.
@@ -306,7 +109,7 @@ class AGIChannel(AGI):
         self.stdin = LineReader(sock, self._heard_hangup, self._log_reply)
         self.stdin.deadline = deadline
         self.stdout = SocketWriter(sock, command_timeout)
-        self.stderr = _DropSink()
+        self.stderr = DropSink()
         self._got_sighup = False
         self.env: dict[str, str] = {}
         self.info = CallInfo()
@@ -316,7 +119,7 @@ class AGIChannel(AGI):
         self._secret = 0
         self._pending = False         # a command was sent and its reply not read yet
         self._handover = threading.Event()
-        self.log = CallLog(log, {"uniqueid": "-"})
+        self.log = call_log(log, "-")
 
     # -- the environment ------------------------------------------------------------
     def read_environment(self) -> CallInfo:
@@ -345,7 +148,7 @@ class AGIChannel(AGI):
             raise AGIProtocolError(f"incomplete AGI environment (no {', '.join(missing)})")
         self.env = env
         self.info = call_info_from_env(env)
-        self.log = CallLog(log, {"uniqueid": self.info.uniqueid or "-"})
+        self.log = call_log(log, self.info.uniqueid)
         if self.log.isEnabledFor(logging.DEBUG):
             for key, value in env.items():
                 shown = mask_digits(value) if key != "agi_uniqueid" else value
@@ -566,7 +369,7 @@ class AGIChannel(AGI):
         """A command can be sent and its reply read (connection open, nothing pending)."""
         return not self.closed and not self._pending
 
-    def fail_safe(self, status: str = "ERROR") -> bool:
+    def fail_safe(self, status: str = ERROR) -> bool:
         """Set ``POSTLINE_STATUS`` if the connection still allows it; never raises. The
         dialplan sends any status but OK to an agent queue."""
         if not self.usable:
@@ -574,8 +377,9 @@ class AGIChannel(AGI):
         self.stdin.deadline = None
         try:
             self.stdin.expect_within(min(self.command_timeout, HANDOVER_REPLY_SECONDS))
-            self.send_command("SET VARIABLE", self._quote("POSTLINE_STATUS"), self._quote(status))
-            self.get_result()
+            for name, value in Handover(status).variables():
+                self.send_command("SET VARIABLE", self._quote(name), self._quote(value))
+                self.get_result()
             return True
         except (Hangup, AGIError, OSError) as exc:
             self.log.warning("could not set POSTLINE_STATUS=%s: %s", status, exc)
@@ -607,7 +411,7 @@ class AGIChannel(AGI):
 
     def _hand_over(self, reason: str) -> None:
         self.log.warning("handing the caller to an agent: %s", reason)
-        self.fail_safe("ERROR")
+        self.fail_safe(ERROR)
         self.abort()
 
     def _until_deadline_ms(self) -> int:

@@ -1,5 +1,5 @@
 """The FastAGI server (the ``agi`` role): one thread per call, built for what Asterisk does
-to a server (``AGI.md``, "Server shape").
+to a server (``docs/agi.md``, "What a server must stand").
 
 - Asterisk gives up connecting after 2 s: a deep backlog (``request_queue_size``) and an
   accept loop that only starts threads.
@@ -16,10 +16,11 @@ to a server (``AGI.md``, "Server shape").
   is handed to an agent at its next command; a call stuck in a long command is cut.
 
 Routing (``agi_network_script``, its query) is the engine's job: the server only gives the
-handler an :class:`~app.ivr.agi.AGIChannel` whose ``info`` is read."""
+handler an :class:`~app.ivr.agi.channel.AGIChannel` whose ``info`` is read. Nothing here
+knows Flask or the database: ``postline agi`` (:mod:`app.ivr.commands`) gives it the
+engine as the handler."""
 from __future__ import annotations
 
-import importlib
 import logging
 import signal
 import socket
@@ -30,11 +31,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import click
-from flask import Flask
-
-from app.ivr.agi import AGIChannel, CallIdFilter, current_uniqueid
+from app.ivr.agi.channel import AGIChannel
+from app.ivr.calllog import current_uniqueid
 from app.ivr.channel import Hangup
+from app.ivr.handover import BUSY, ERROR, Handover, hand_over
 
 log = logging.getLogger("postline.agi")
 
@@ -162,7 +162,7 @@ class AGIServer(socketserver.ThreadingTCPServer):
         except Exception:
             # Our bug: the traceback stays in our log; the caller goes to an agent.
             channel.log.exception("the call failed; handing the caller to an agent")
-            channel.fail_safe("ERROR")
+            channel.fail_safe(ERROR)
         else:
             channel.log.debug("call done")
 
@@ -173,7 +173,7 @@ class AGIServer(socketserver.ThreadingTCPServer):
             info = channel.read_environment()
             log.warning("refused call %s: %d calls in progress (AGI_MAX_CALLS)",
                         info.uniqueid, self.settings.max_calls)
-            if channel.fail_safe("BUSY"):
+            if channel.fail_safe(BUSY):
                 channel.send_failure()
         except Hangup as exc:
             log.warning("dropped a connection over the call limit: %s", exc)
@@ -217,39 +217,10 @@ class AGIServer(socketserver.ThreadingTCPServer):
 
 
 def hand_to_agent(channel: AGIChannel) -> None:
-    """The handler while no IVR engine is installed: every caller goes to an agent."""
-    channel.log.info("no IVR engine: handing the caller to an agent")
-    channel.set_variable("POSTLINE_STATUS", "ERROR")
-
-
-def build_handler(app: Flask) -> Handler:
-    """``app.ivr.engine.run_call(app, channel)`` when the engine exists, else
-    :func:`hand_to_agent`. An engine that fails to import stops start-up (loudly)."""
-    try:
-        engine = importlib.import_module("app.ivr.engine")
-    except ModuleNotFoundError as exc:
-        if exc.name != "app.ivr.engine":
-            raise
-        return hand_to_agent
-    run_call = getattr(engine, "run_call", None)
-    if run_call is None:
-        return hand_to_agent
-
-    def handle(channel: AGIChannel) -> None:
-        run_call(app, channel)
-
-    return handle
-
-
-def configure_logging(agi_level: str = "INFO") -> None:
-    """INFO to stderr with the call's uniqueid on every line; ``AGI_LOG_LEVEL=DEBUG`` shows
-    the protocol (commands and replies, secrets masked) for ``postline.agi`` only."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s [%(uniqueid)s] %(message)s")
-    logging.getLogger("postline.agi").setLevel(agi_level.upper())
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, CallIdFilter) for f in handler.filters):
-            handler.addFilter(CallIdFilter())
+    """A handler for a server without the IVR: every caller goes to an agent (a test of the
+    dialplan's fallback, or a site that only wants the hand-over)."""
+    channel.log.info("no IVR: handing the caller to an agent")
+    hand_over(channel.set_variable, Handover(ERROR))
 
 
 def start_server(address: tuple[str, int], handler: Handler,
@@ -263,12 +234,9 @@ def start_server(address: tuple[str, int], handler: Handler,
     return server, thread
 
 
-def run_agi(app: Flask, host: str | None, port: int | None) -> None:
-    """``postline agi``: serve until SIGTERM/SIGINT (a second one skips the grace)."""
-    configure_logging(str(app.config.get("AGI_LOG_LEVEL", "INFO")))
-    address = (host or app.config["AGI_HOST"], port or app.config["AGI_PORT"])
-    settings = AGISettings.from_config(app.config)
-    handler = build_handler(app)
+def serve_until_stopped(address: tuple[str, int], handler: Handler, settings: AGISettings) -> None:
+    """Serve until SIGTERM/SIGINT (a second one skips the grace). Raises :class:`OSError`
+    when the address cannot be bound."""
     stop, hurry = threading.Event(), threading.Event()
 
     def request_stop(_signum: int, _frame: Any) -> None:
@@ -278,11 +246,7 @@ def run_agi(app: Flask, host: str | None, port: int | None) -> None:
     # SIGTERM must then be a clean stop, not the default kill.
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    try:
-        server, thread = start_server(address, handler, settings)
-    except OSError as exc:  # port taken, or not ours to bind: one line, exit 1
-        raise click.ClickException(f"FastAGI cannot listen on {address[0]}:{address[1]}: "
-                                   f"{exc.strerror or exc}") from exc
+    server, thread = start_server(address, handler, settings)
     log.info("FastAGI listening on %s:%s (at most %d calls)", *server.server_address[:2],
              settings.max_calls)
     stop.wait()

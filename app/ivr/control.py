@@ -1,5 +1,6 @@
-"""How a call verb tells the engine that the IVR's part of the call is over or must change
-course (a transfer, a goodbye, "0" for an agent, retries used up, a jump to another flow).
+"""Call control: how a call verb tells the engine that the IVR's part of the call is over or
+must change course (a transfer, a goodbye, "0" for an agent, retries used up, a jump to
+another flow).
 
 They derive from :class:`BaseException`, like :class:`SystemExit`: a node that wraps its
 work in ``except Exception`` (a plugin calling a flaky web service) must not swallow a

@@ -2,7 +2,7 @@
 the 12329 housing-fund hotline on one server, their lines, opening hours and holidays.
 
 They use core nodes only, plus ``postcode.lookup`` when the postcode plugin declares it
-(flows may only use declared nodes: see :mod:`app.ivr.flows`); the lookup's outcomes all
+(flows may only use declared nodes: see :mod:`app.ivr.flows.validation`); the lookup's outcomes all
 lead back to the main menu."""
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from app.calendars.models import BusinessCalendar, CalendarDay
 from app.extensions import db
-from app.ivr import flows
+from app.ivr.flows.versions import save_version
 from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.nodes.base import Node
+from app.ivr.nodes.registry import node_types
 
 POSTCODE_NODE = "postcode.lookup"
 
@@ -98,11 +99,11 @@ FLOWS = {"11185": flow_11185, "12329": flow_12329}
 def load() -> dict[str, int]:
     """Adds the lines and flows that are missing; a second run adds nothing."""
     counts = {"ivr_flows": 0, "ivr_lines": 0}
-    types = flows.node_types()
+    types = node_types()
     for name, build in FLOWS.items():
         if db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == name)) is None:
             definition = build(types)
-            flows.save_version(name, definition, title=definition["title"], author="demo",
+            save_version(name, definition, title=definition["title"], author="demo",
                                note="default flow")
             counts["ivr_flows"] += 1
     for number, title, queue, hours in LINES:
