@@ -1,4 +1,7 @@
-"""``postline db upgrade|current|revision``: the core's and every plugin's schema."""
+"""``postline db upgrade|current|revision``: the core's and every plugin's schema.
+
+Alembic (with Mako) is imported when one of these commands runs, not by every ``postline``
+command nor by the web and agi processes."""
 from __future__ import annotations
 
 import click
@@ -6,13 +9,6 @@ from flask.cli import AppGroup
 
 from app.audit.acting import as_cli_user
 from app.pluginhost import enabled_plugins
-from app.pluginhost.migrations import (
-    current_revisions,
-    head_revisions,
-    make_revision,
-    plugin_info,
-    upgrade_all,
-)
 
 
 @click.group("db", cls=AppGroup)
@@ -24,6 +20,8 @@ def db_group() -> None:
 @as_cli_user
 def db_upgrade() -> None:
     """Bring the core and every enabled plugin to their newest schema."""
+    from app.pluginhost.migrations import upgrade_all
+
     for name, action in upgrade_all():
         click.echo(f"plugin {name}: {action}")
     click.echo("database is up to date")
@@ -33,6 +31,8 @@ def db_upgrade() -> None:
 @as_cli_user
 def db_current() -> None:
     """Show the schema revision of the core and of each enabled plugin."""
+    from app.pluginhost.migrations import current_revisions, head_revisions
+
     click.echo(f"core: {','.join(current_revisions()) or '-'} (head {','.join(head_revisions())})")
     for info in enabled_plugins():
         click.echo(f"{info.name}: {','.join(current_revisions(info)) or '-'}")
@@ -45,4 +45,6 @@ def db_current() -> None:
 @as_cli_user
 def db_revision(message: str, plugin: str | None, empty: bool) -> None:
     """Write a new migration (developers)."""
+    from app.pluginhost.migrations import make_revision, plugin_info
+
     make_revision(message, plugin_info(plugin) if plugin else None, autogenerate=not empty)

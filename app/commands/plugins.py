@@ -1,4 +1,5 @@
-"""``postline plugins list|install|upgrade|uninstall``."""
+"""``postline plugins list|install|upgrade|uninstall``. Alembic is imported when a plugin's
+schema changes, not by every ``postline`` command."""
 from __future__ import annotations
 
 import click
@@ -9,7 +10,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.audit.acting import as_cli_user
 from app.extensions import db
 from app.pluginhost import registry
-from app.pluginhost.migrations import install_plugin, uninstall_plugin
 from app.pluginhost.state import PluginInstall
 
 
@@ -41,6 +41,8 @@ def plugins_list() -> None:
 @as_cli_user
 def plugins_install(name: str) -> None:
     """Create the tables of enabled plugin NAME."""
+    from app.pluginhost.migrations import install_plugin
+
     click.echo(f"plugin {name}: {install_plugin(name)}")
 
 
@@ -49,6 +51,8 @@ def plugins_install(name: str) -> None:
 @as_cli_user
 def plugins_upgrade(name: str) -> None:
     """Bring plugin NAME's tables to its newest schema."""
+    from app.pluginhost.migrations import install_plugin
+
     click.echo(f"plugin {name}: {install_plugin(name)}")
 
 
@@ -60,5 +64,7 @@ def plugins_uninstall(name: str, yes: bool) -> None:
     """Drop plugin NAME's tables and settings (asks for --yes)."""
     if not yes:
         raise ValueError(f"uninstalling {name} deletes its tables and data; add --yes to confirm")
+    from app.pluginhost.migrations import uninstall_plugin
+
     uninstall_plugin(name)
     click.echo(f"plugin {name}: uninstalled")

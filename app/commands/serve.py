@@ -12,8 +12,6 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from app.worker.stopping import stop_on_signals
-
 log = logging.getLogger("postline.serve")
 
 ROLES = ("web", "agi", "worker")
@@ -30,6 +28,8 @@ def serve_command() -> None:
 def serve(app: Flask) -> int:
     """Start the three roles; stop all when one dies or on Ctrl-C/SIGTERM. Returns the exit
     code: 0 after a requested stop, 1 when a role died by itself."""
+    from app.worker.stopping import stop_on_signals  # (the worker package loads APScheduler)
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     stop = stop_on_signals()  # before the children exist: a Ctrl-C now must not orphan them
     children: dict[str, subprocess.Popen[bytes]] = {}

@@ -1,7 +1,8 @@
 """The IVR's commands: ``postline agi`` (the FastAGI server) and ``postline prompts
 build|check`` (the sound files of the prompt catalog, :mod:`app.ivr.prompts`).
 
-For ``prompts``, a missing espeak-ng or sox or a failing tool is one line and exit 1;
+For ``prompts``, a missing espeak-ng or sox, an invalid catalog or a failing tool is one
+line and exit 1;
 an unknown ``--only`` name is a usage error (exit 2); ``check`` exits 1 when a prompt has
 no file, so a deployment script can stop there."""
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.ivr.agi.channel import AGIChannel
 from app.ivr.agi.server import AGISettings, Handler, serve_until_stopped
 from app.ivr.calllog import configure_logging
 from app.ivr.engine import run_call
+from app.pluginhost import PluginError
 
 SOUNDS_OPTION = click.option(
     "--sounds", "sounds", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -41,7 +43,7 @@ def prompts_build(force: bool, names: Sequence[str], sounds: Path | None) -> Non
     """Speak every prompt with espeak-ng (Mandarin) into 8 kHz WAV files (needs sox too)."""
     try:
         result = prompts.build(sounds, names or None, force)
-    except prompts.PromptError as exc:
+    except (prompts.PromptError, PluginError) as exc:
         raise click.ClickException(str(exc)) from exc
     for name in result.built:
         click.echo(f"built {name}")
@@ -55,7 +57,10 @@ def prompts_build(force: bool, names: Sequence[str], sounds: Path | None) -> Non
 def prompts_check(sounds: Path | None) -> None:
     """List the prompts that have no sound file (exit 1 if any)."""
     folder = sounds or prompts.sounds_dir()
-    every = prompts.catalog()
+    try:
+        every = prompts.catalog()
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
     missing = prompts.check(folder, every)
     for name in missing:
         click.echo(name)

@@ -128,17 +128,21 @@ def _check_table_prefixes(info: PluginInfo, infos: dict[str, PluginInfo], strict
                 _fail(infos, info.name, problem, strict)
 
 
+#: Static hooks that are collected when first used, not at every start: a plugin may derive
+#: thousands of prompts from its data (a place name each), and every ``postline`` command
+#: would pay for it. The prompt catalog checks them (:mod:`app.ivr.prompts.catalog`).
+COLLECTED_ON_USE = frozenset({"postline_prompts"})
 #: Hooks whose declarations depend on no argument (no request, no object): static, and
 #: therefore checked once at start-up.
 STATIC_HOOKS = tuple(
     name for name, spec in sorted(vars(hookspecs).items())
     if name.startswith("postline_") and callable(spec) and not inspect.signature(spec).parameters
+    and name not in COLLECTED_ON_USE
 )
 
 #: Hook → the naming rule every declaration of it must keep.
 _NAME_RULES = {
     "postline_ivr_nodes": naming.ivr_node_problem,
-    "postline_prompts": naming.prompt_problem,
 }
 
 

@@ -1,11 +1,10 @@
 """The web role under gunicorn: threads, so that a page that waits does not hold a whole
-worker process."""
+worker process. Gunicorn is imported when the web role starts, not by every command."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
 
 
 def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: bool) -> None:
@@ -14,6 +13,7 @@ def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: b
     if dev:
         app.run(host=host, port=port, debug=True, use_reloader=True)
         return
+    from gunicorn.app.base import BaseApplication
 
     class Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

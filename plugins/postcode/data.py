@@ -1,20 +1,22 @@
 """The region data: the county-level rows of the ``china-region`` package (MIT licence),
 read once per process.
 
-The package's CSV is read directly with :mod:`importlib.resources`: importing
-``china_region`` itself would load pandas, which takes seconds and much memory for a
-3,000-row file. The data is old (崇文区 is still there) and some counties share their
+The package's CSV is read from the package's folder, found without importing the package
+(:func:`importlib.util.find_spec`): importing ``china_region`` itself would load pandas,
+which takes seconds and much memory for a 3,000-row file (``importlib.resources.files``
+imports it too). The data is old (崇文区 is still there) and some counties share their
 city's code (100000): the lookups show what the data says and the page names its source."""
 from __future__ import annotations
 
 import csv
 import functools
 import importlib.metadata
-import importlib.resources
+import importlib.util
 import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .names import aliases
 
@@ -59,12 +61,19 @@ def source() -> str:
     return f"{PACKAGE} {importlib.metadata.version(PACKAGE)}"
 
 
+def data_file() -> Path:
+    spec = importlib.util.find_spec(MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"the {PACKAGE} package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / DATA_FILE
+
+
 def read_rows() -> list[Region]:
     """The rows in file order (province, then city with its own row first, then counties).
 
     Rows that differ only in their coordinates (Shanxi's four 城区 each appear four times)
     are read once: the page does not show coordinates, so the copies would only repeat."""
-    text = importlib.resources.files(MODULE).joinpath(DATA_FILE).read_text(encoding="utf-8")
+    text = data_file().read_text(encoding="utf-8")
     seen: set[tuple[str, str, str, str]] = set()
     rows: list[Region] = []
     for row in csv.DictReader(io.StringIO(text)):

@@ -27,7 +27,7 @@ from app.config import SHIPPED_PLUGINS
 from app.ivr import prompts
 from app.ivr.prompts import MANIFEST, PromptError, ToolMissing, build, catalog, check
 from app.pluginhost import PluginError
-from app.pluginhost.naming import PROMPT_NAME, prompt_problem
+from app.pluginhost.naming import PROMPT_NAME, PROMPT_NAME_RULE, prompt_problem
 from app.testing.pytest_plugin import base_config
 
 ASK_CODE = "请输入六位邮政编码"
@@ -115,16 +115,18 @@ def test_a_plugin_that_is_not_enabled_declares_no_prompts(make_app):
     "shop/Ask", "shop/ask code", "shop/../secret", "shop//ask", "shop/-ask", "shop/ask.wav",
     "/shop/ask", "shop/", "shop/问候", "shop/" + "a" * 200, 7,
 ])
-def test_a_bad_prompt_name_stops_start_up_naming_the_plugin(make_app, name):
+def test_a_bad_prompt_name_is_refused_naming_the_plugin(make_app, name):
+    app = make_app(shop={name: ASK_CODE})
     with pytest.raises(PluginError) as caught:
-        make_app(shop={name: ASK_CODE})
+        catalog(app)
     assert f"plugin 'shop': invalid prompt name {name!r}" in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["ask-code", "ems/ask-code", "shopping/ask-code", "shop"])
 def test_a_plugin_prompt_must_start_with_the_plugin_name(make_app, name):
+    app = make_app(shop={name: ASK_CODE})
     with pytest.raises(PluginError, match=f"plugin 'shop': prompt '{name}' must be named 'shop/...'"):
-        make_app(shop={name: ASK_CODE})
+        catalog(app)
 
 
 def test_bad_core_names_are_refused_too():
@@ -135,14 +137,16 @@ def test_bad_core_names_are_refused_too():
 
 @pytest.mark.parametrize("text", ["", "   ", 123])
 def test_prompts_without_text_are_refused(make_app, text):
+    app = make_app(shop={"shop/ask-code": text})
     with pytest.raises(PluginError) as caught:
-        make_app(shop={"shop/ask-code": text})
+        catalog(app)
     assert str(caught.value) == "plugin 'shop': prompt 'shop/ask-code' has no text"
 
 
 def test_a_name_declared_twice_is_refused_naming_both(make_app):
+    app = make_app(shop={"goodbye": "再见"})
     with pytest.raises(PluginError) as caught:
-        make_app(shop={"goodbye": "再见"})
+        catalog(app)
     assert str(caught.value) == "postline_prompts: name 'goodbye' is declared by both 'core' and 'shop'"
 
 
@@ -358,6 +362,13 @@ def test_prompts_commands_report_errors_in_one_line(make_app, tmp_path, monkeypa
     result = runner.invoke(args=["prompts", "build", "--only", "shop/nope", "--sounds", sounds])
     assert result.exit_code == 2  # a mistake in the call
     assert "unknown prompt: shop/nope" in result.output
+
+    broken = make_app(shop={"shop/Ask": ASK_CODE}).test_cli_runner()
+    for command in ("build", "check"):
+        result = broken.invoke(args=["prompts", command, "--sounds", sounds])
+        assert result.exit_code == 1
+        assert result.output == (f"Error: plugin 'shop': invalid prompt name 'shop/Ask': "
+                                 f"{PROMPT_NAME_RULE}\n")
 
     monkeypatch.setenv("PATH", _path_with(tmp_path, {}))
     result = runner.invoke(args=["prompts", "build", "--sounds", sounds])

@@ -1,6 +1,7 @@
 """The prompt catalog: every sentence the IVR can say, by name, with its Mandarin text, as
-the core's rooms and the enabled plugins declare them (``postline_prompts``; names and texts
-are checked at start-up, :mod:`app.pluginhost.naming`). Asterisk plays a prompt from
+the core's rooms and the enabled plugins declare them (``postline_prompts``). Names and
+texts are checked here, when the catalog is first read (:mod:`app.pluginhost.naming`), not
+at every start: a plugin may declare thousands. Asterisk plays a prompt from
 ``<sounds>/<name>.<format>``; :func:`check` lists the prompts that have no such file."""
 from __future__ import annotations
 
@@ -11,15 +12,22 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from app.declarations import Prompt
-from app.pluginhost import collect
+from app.pluginhost import PluginError, collect
+from app.pluginhost.naming import prompt_problem
 
 #: Extensions of the sound files Asterisk can play for ``sounds/<name>``.
 PLAYABLE = (".wav", ".WAV", ".gsm", ".ulaw", ".alaw", ".sln", ".sln16", ".g722", ".g729", ".ogg")
 
 
 def catalog(app: Flask | None = None) -> dict[str, Prompt]:
-    """Every prompt of the core and of the enabled plugins, by name (sorted)."""
-    return dict(sorted((prompt.name, prompt) for prompt in collect("postline_prompts", app)))
+    """Every prompt of the core and of the enabled plugins, by name (sorted); a
+    :class:`~app.pluginhost.PluginError` names the plugin of an invalid one."""
+    prompts = collect("postline_prompts", app)
+    for prompt in prompts:
+        problem = prompt_problem(prompt)
+        if problem:
+            raise PluginError(problem)
+    return dict(sorted((prompt.name, prompt) for prompt in prompts))
 
 
 def sounds_dir(app: Flask | None = None) -> Path:
