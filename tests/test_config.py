@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from app import ConfigurationError, create_app
 from app.commands import cli
 from app.config import DEFAULT_SECRET_KEY, Defaults
+
 from cli_support import Site, one_line
 
 

@@ -41,9 +41,9 @@ from app.api import (
 )
 from app.audit.models import AuditLog
 from app.auth.permissions import has_permission
+from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
-from app.calls.models import CallRecord
 from app.ivr.prompts import catalog
 from app.ivr.simulator import simulate
 from app.pluginhost import collect

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
-from app.calls.models import CallRecord
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 

@@ -11,8 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from app import api
 
-from . import models  # noqa: F401  (puts postcode_lookup into the metadata)
-from . import ivr, report, views
+from . import (
+    ivr,
+    models,  # noqa: F401  (puts postcode_lookup into the metadata)
+    report,
+    views,
+)
 
 STAFF = ("agent", "backoffice", "teamlead", "qa", "manager")
 REPORT = "postcode.report"

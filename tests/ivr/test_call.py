@@ -13,9 +13,9 @@ from app.extensions import db
 from app.ivr import pins
 from app.ivr.call import Call, mask
 from app.ivr.channel import Hangup
+from app.ivr.control import AgentRequested, CallEnded, NoInput, RetriesExhausted, Transferred
 from app.ivr.lines import LineInfo
 from app.ivr.models import PinFailure
-from app.ivr.control import AgentRequested, CallEnded, NoInput, RetriesExhausted, Transferred
 from app.ivr.simulator import HANGUP, SimulatedChannel, info_for
 from app.ivr.speech import amount_pieces, date_pieces
 

@@ -16,14 +16,14 @@ from functools import cache
 import pytest
 from sqlalchemy import select
 
+from app.calls.models import CallRecord
 from app.extensions import db
 from app.ivr import flows
 from app.ivr.flows import defaults as default_flows
-from app.ivr.nodes.registry import node_types
-from app.calls.models import CallRecord
 from app.ivr.models import IVRLine
+from app.ivr.nodes.registry import node_types
 from app.ivr.prompts import catalog
-from app.ivr.simulator import HANGUP, simulate
+from app.ivr.simulator import simulate
 from app.pluginhost import collect
 from plugins.postcode.ivr import LookupNode, name_prompt, prompts
 from plugins.postcode.models import PostcodeLookup

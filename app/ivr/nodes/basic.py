@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.ivr.prompts import texts as p
+from app.calls.models import OUTCOMES
 from app.ivr.call import MENU_KEYS, Call
 from app.ivr.nodes.base import GENERIC_OUTCOMES, Issue, Node, Param
-from app.calls.models import OUTCOMES
+from app.ivr.prompts import texts as p
 
 
 class PlayNode(Node):

@@ -3,10 +3,10 @@ everyone else goes on (``allowed``). Nothing about it goes into ``call.data``.""
 from __future__ import annotations
 
 from app.calls import callers
-from app.ivr.prompts import texts as p
-from app.ivr.call import Call
 from app.calls.models import HUNG_UP
+from app.ivr.call import Call
 from app.ivr.nodes.base import Node, Param
+from app.ivr.prompts import texts as p
 
 
 class BlacklistNode(Node):

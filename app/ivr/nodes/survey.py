@@ -4,11 +4,11 @@ on the call record. The dialplan reaches it after the agent hangs up
 "0" is just a wrong key here: the caller has just left an agent."""
 from __future__ import annotations
 
-from app.extensions import db
-from app.ivr.prompts import texts as p
-from app.ivr.call import Call
 from app.calls.models import CallRecord
+from app.extensions import db
+from app.ivr.call import Call
 from app.ivr.nodes.base import Node, Param
+from app.ivr.prompts import texts as p
 
 SCORES = "12345"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import NoReturn
 
 from app.calls import callers
-from app.ivr.prompts import texts as p
 from app.ivr.call import Call
 from app.ivr.nodes.base import Node, Param
+from app.ivr.prompts import texts as p
 
 VIP_PRIORITY = 10
 

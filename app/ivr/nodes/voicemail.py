@@ -3,12 +3,12 @@ a :class:`~app.ivr.models.Voicemail` with caller, time, duration and the audio f
 path. A caller who hangs up after speaking has left a message all the same."""
 from __future__ import annotations
 
-from app.extensions import db
-from app.ivr.prompts import texts as p
-from app.ivr.call import Call
 from app.calls.models import VOICEMAIL
+from app.extensions import db
+from app.ivr.call import Call
 from app.ivr.models import Voicemail
 from app.ivr.nodes.base import Node, Param
+from app.ivr.prompts import texts as p
 
 #: Shorter than this is a caller who hung up at the beep, not a message.
 MIN_SECONDS = 1

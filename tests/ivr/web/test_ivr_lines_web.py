@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditLog
+from app.calendars.models import CalendarDay
 from app.extensions import db
 from app.ivr.flows import defaults as default_flows
-from app.calendars.models import CalendarDay
 from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.simulator import HANGUP, simulate
 from app.testing import submit

@@ -1,17 +1,14 @@
-"""Low-level fixtures for the protocol tests (no database):
-
-- ``wire``: an :class:`AGIChannel` over one end of a socket pair; the test plays Asterisk on
-  the other end, line by line. Replies can be queued before the command is sent (a socket
-  buffers them), so these tests need no threads and no timing.
-- ``raw_server``: a bare listening socket, so that the emulator can be tested against a
-  server side the test scripts by hand."""
+"""Both ends of a FastAGI conversation for protocol tests: :class:`Wire`, a channel over one
+end of a socket pair with the test playing Asterisk on the other end line by line (replies
+can be queued before the command is sent: no threads, no timing); :class:`RawServer`, a bare
+listening socket, for testing a client (the emulator) against a server the test scripts by
+hand; :func:`in_thread` for the side that must wait."""
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
-
-import pytest
+from collections.abc import Callable
+from typing import Any
 
 from app.ivr.agi.channel import AGIChannel
 from app.testing.asterisk import asterisk_env, env_block
@@ -74,13 +71,6 @@ class Wire:
         self._ours.close()
 
 
-@pytest.fixture
-def wire() -> Iterator[Wire]:
-    w = Wire()
-    yield w
-    w.close()
-
-
 class RawServer:
     """A listening socket; :meth:`accept` gives the test the server side of one call."""
 
@@ -105,16 +95,9 @@ class RawServer:
         return lines
 
 
-@pytest.fixture
-def raw_server() -> Iterator[RawServer]:
-    server = RawServer()
-    yield server
-    server.listener.close()
-
-
-def in_thread(target, *args, **kwargs) -> tuple[threading.Thread, dict]:
+def in_thread(target: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[threading.Thread, dict[str, Any]]:
     """Run ``target`` in a thread; its result (or exception) lands in the returned dict."""
-    box: dict = {}
+    box: dict[str, Any] = {}
 
     def run() -> None:
         try:
@@ -125,18 +108,3 @@ def in_thread(target, *args, **kwargs) -> tuple[threading.Thread, dict]:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread, box
-
-
-@pytest.fixture
-def background():
-    """``background(fn, *args)`` → (thread, box); the threads are joined (bounded) after."""
-    threads = []
-
-    def start(target, *args, **kwargs):
-        thread, box = in_thread(target, *args, **kwargs)
-        threads.append(thread)
-        return thread, box
-
-    yield start
-    for thread in threads:
-        thread.join(WAIT)

@@ -16,7 +16,6 @@ from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, all_plugin_names, base_config, empty_tables
 
 
-
 @pytest.fixture
 def walk_app(postline_database: str) -> Flask:
     config = base_config(postline_database, all_plugin_names())

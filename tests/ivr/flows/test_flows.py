@@ -14,11 +14,11 @@ from app.api import Node, hookimpl
 from app.declarations import IVRNode
 from app.extensions import db
 from app.ivr import flows
-from app.ivr.flows import defaults as default_flows
-from app.ivr.nodes.registry import node_specs, node_types
 from app.ivr.flows import FlowError, validate
+from app.ivr.flows import defaults as default_flows
 from app.ivr.models import IVRFlow, IVRFlowVersion, IVRLine
 from app.ivr.nodes import CheckContext
+from app.ivr.nodes.registry import node_specs, node_types
 from app.ivr.simulator import simulate
 
 

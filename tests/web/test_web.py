@@ -11,7 +11,7 @@ from app.extensions import db
 from app.testing import submit
 from app.testing.pytest_plugin import base_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):

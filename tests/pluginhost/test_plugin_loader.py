@@ -18,8 +18,6 @@ from flask import Blueprint, Flask
 from flask.cli import ScriptInfo
 
 from app import create_app, worker
-from app.pluginhost import loader as plugin_loader
-from app.pluginhost import settings as plugin_settings
 from app.api import (
     CliCommand,
     IVRNode,
@@ -34,11 +32,13 @@ from app.api import (
 from app.auth.permissions import permissions
 from app.extensions import db
 from app.pluginhost import PluginError, collect, enabled_plugins, registry
+from app.pluginhost import loader as plugin_loader
+from app.pluginhost import settings as plugin_settings
 from app.pluginhost.loader import ENTRY_POINT_GROUP
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, base_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_PLUGINS = {
     name: EntryPoint(name=name, value=f"tests.plugin_fixtures.{name}", group=ENTRY_POINT_GROUP)
     for name in ("goodplug", "broken", "typoplug", "badtable")

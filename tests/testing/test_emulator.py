@@ -18,8 +18,7 @@ from app.testing.asterisk import (
     parse_args,
     run_call,
 )
-
-from conftest import WAIT
+from app.testing.wire import WAIT
 
 
 def converse(raw_server, background, commands, **options):

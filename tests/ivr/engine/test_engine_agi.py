@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from app.api import Node, hookimpl
+from app.calls.models import CallRecord
 from app.declarations import IVRNode
 from app.extensions import db
 from app.ivr import flows
 from app.ivr.flows import defaults as default_flows
-from app.calls.models import CallRecord
 from app.ivr.models import IVRFlow, IVRLine
 from app.testing.asterisk import start_agi_server
 

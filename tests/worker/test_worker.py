@@ -14,8 +14,9 @@ from sqlalchemy import select, text
 from app import worker
 from app.api import Job, hookimpl
 from app.audit.models import AuditLog
-from app.extensions import db
 from app.auth.models import Department
+from app.extensions import db
+
 from cli_support import wait_for
 
 JOIN_SECONDS = 20

@@ -14,14 +14,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.api import Node, hookimpl
+from app.calendars.models import BusinessCalendar, CalendarDay
+from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.declarations import IVRNode
 from app.extensions import db
 from app.ivr import flows
-from app.ivr.flows import defaults as default_flows
 from app.ivr.engine import MAX_STEPS, run_call
-from app.calendars.models import BusinessCalendar, CalendarDay
-from app.calls.models import CallRecord
+from app.ivr.flows import defaults as default_flows
 from app.ivr.models import IVRFlow, IVRFlowVersion, IVRLine, Voicemail
 from app.ivr.simulator import HANGUP, SimulatedChannel, info_for, simulate
 
@@ -386,19 +386,3 @@ def test_a_node_entered_directly_takes_typed_parameters_from_the_query(app):
     (message,) = db.session.scalars(select(Voicemail))
     assert message.duration_s == 10  # max_s arrived as a number
     assert records()[-1].outcome == "voicemail"
-
-
-@pytest.mark.parametrize("received, stored", [
-    ("13800000002", "+8613800000002"), ("+8613800000002", "13800000002"),
-    ("013800000002", "13800000002"), ("008613800000002", "13800000002"),
-    ("1065000000", "01065000000"), ("+861065000000", "01065000000"),
-])
-def test_a_caller_is_recognised_in_any_form_of_their_number(app, received, stored):
-    from app.calls.callers import last_agent, number_forms, profile
-
-    assert stored in number_forms(received)
-    db.session.add(Customer(name="王芳", phone=stored, vip=True))
-    db.session.add(CallRecord(caller=stored, agent="agent-li", outcome="transferred"))
-    db.session.commit()
-    assert profile(received).vip and last_agent(received) == "agent-li"
-    assert not profile("65000000").vip and last_agent("") == ""

@@ -16,6 +16,7 @@ from app import create_app
 from app.calendars.models import CalendarDay
 from app.extensions import db
 from app.ivr.models import IVRLine
+from app.pluginhost import enabled_plugins, registry
 from app.pluginhost.migrations import (
     alembic_config,
     current_revisions,
@@ -26,8 +27,8 @@ from app.pluginhost.migrations import (
     upgrade_core,
     versions_dir,
 )
-from app.pluginhost import enabled_plugins, registry
 from app.testing.pytest_plugin import _backends, all_plugin_names, base_config
+
 from cli_support import FIXTURE_REVISION, Site
 
 BEFORE_CALENDARS = "4106970d3eb5"

@@ -25,7 +25,7 @@ from app import create_app
 from app.api import Prompt, hookimpl
 from app.config import SHIPPED_PLUGINS
 from app.ivr import prompts
-from app.ivr.prompts import MANIFEST, PromptError, ToolMissing, build, catalog, check
+from app.ivr.prompts import MANIFEST, ToolMissing, build, catalog, check
 from app.pluginhost import PluginError
 from app.pluginhost.naming import PROMPT_NAME, PROMPT_NAME_RULE, prompt_problem
 from app.testing.pytest_plugin import base_config

@@ -17,16 +17,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
 from app.audit.models import AuditLog
-from app.auth.models import User
-from app.customers.models import Customer
 from app.auth.demo import DEPARTMENTS
-from app.auth.models import Department
+from app.auth.models import Department, User
 from app.customers.demo import CUSTOMERS
+from app.customers.models import Customer
 from app.extensions import db
 from app.pluginhost.loader import discover
 from app.pluginhost.migrations import alembic_config, include_name_for
 from app.pluginhost.state import PluginInstall, PluginSetting
 from app.testing.pytest_plugin import _backends, migrate
+
 from cli_support import CLI_LOGIN, FIXTURE_REVISION, FIXTURE_VERSION, Site, one_line
 
 DEMO_ROLES = ("agent", "backoffice", "teamlead", "qa", "manager", "admin")
@@ -126,7 +126,7 @@ def test_an_installation_from_empty_database_to_plugins(backend, postline_databa
     # Flask's own command line has the same commands (`flask --app wsgi ...`).
     via_flask = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "users", "list"],
                                capture_output=True, text=True, env=site.env(),
-                               cwd=Path(__file__).resolve().parent.parent, timeout=60)
+                               cwd=Path(__file__).resolve().parents[2], timeout=60)
     assert via_flask.returncode == 0, via_flask.stderr
     assert via_flask.stdout == users_list.stdout
 

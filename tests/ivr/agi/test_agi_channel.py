@@ -17,8 +17,7 @@ from app.ivr.agi.errors import AGIProtocolError, CallDeadline, ConnectionLost, S
 from app.ivr.channel import Channel, Hangup
 from app.ivr.masking import mask_digits
 from app.testing.asterisk import asterisk_env, env_block, parse_args
-
-from conftest import WAIT, in_thread
+from app.testing.wire import WAIT, in_thread
 
 PIN = "815274"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.calls.models import CallRecord
 from app.extensions import db
 from app.ivr import flows
 from app.ivr.flows import defaults as default_flows
-from app.calls.models import CallRecord
 from app.ivr.models import IVRFlow, IVRFlowVersion, Voicemail
 from app.testing import submit
 

@@ -18,6 +18,7 @@ import pytest
 
 from app.testing.asterisk import run_call
 from app.testing.pytest_plugin import migrate
+
 from cli_support import (
     POSTLINE,
     WAIT_SECONDS,
@@ -30,6 +31,7 @@ from cli_support import (
     port_open,
     wait_for,
 )
+
 
 @pytest.fixture
 def site(postline_databases, tmp_path):

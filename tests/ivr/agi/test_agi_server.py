@@ -23,8 +23,7 @@ from app.ivr.calllog import CallIdFilter
 from app.ivr.channel import Hangup
 from app.ivr.commands import run_agi
 from app.testing.asterisk import Press, asterisk_env, env_block, run_call
-
-from conftest import WAIT, Peer
+from app.testing.wire import WAIT, Peer
 
 PIN = "815274"
 
