@@ -36,10 +36,10 @@ from app.reports.excel import Column, add_table_sheet, neutralise, table_workboo
 from app.timeutil import local, utcnow
 
 __all__ = [
-    "AgentForm", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode", "Job",
-    "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TimelineEntry", "User", "add_table_sheet",
-    "audit", "current_user", "db", "get_setting", "has_permission", "hookimpl", "local",
-    "neutralise", "permission_required", "public", "table_workbook", "utcnow",
+    "AgentForm", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode",
+    "Job", "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TimelineEntry",
+    "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
+    "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
 ]

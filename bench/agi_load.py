@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Load benchmark of the FastAGI server (issue 3, point 12). Figures, not a test: run by hand.
+"""Load benchmark of the FastAGI server. Figures, not a test: run by hand.
 
     .venv/bin/python bench/agi_load.py --calls 2000 --concurrency 500
     .venv/bin/python bench/agi_load.py --calls 300 --concurrency 50
@@ -111,7 +111,7 @@ def keys_from_flow(flow: dict, postcode: str) -> list[str]:
     if postcode_keys:  # the node's outcomes lead back to the menu; then a transfer
         rest = [k for k in transfer_keys if k not in postcode_keys]
         return [postcode_keys[0], postcode, rest[0]]
-    # not declared yet: the postcode key leads to an agent (step "postcode-agent")
+    # without the postcode plugin: the postcode key leads to an agent (step "postcode-agent")
     key = next((k for k, v in by_key.items() if "postcode" in v), transfer_keys[0])
     return [key]
 
@@ -166,7 +166,8 @@ def serve_profiled(out: str, port: int) -> None:
     import pstats
 
     from app import create_app
-    from app.ivr import server as agi_server
+    from app.ivr import commands
+    from app.ivr.agi import server as agi_server
 
     profiles: list[cProfile.Profile] = []
     lock = threading.Lock()
@@ -185,7 +186,7 @@ def serve_profiled(out: str, port: int) -> None:
     agi_server.AGIServer._serve_call = profiled  # type: ignore[method-assign]
     app = create_app()
     try:
-        agi_server.run_agi(app, "127.0.0.1", port)
+        commands.run_agi(app, "127.0.0.1", port)
     finally:
         with lock:
             if profiles:

@@ -1,5 +1,6 @@
 """Who is calling: the customer behind the caller's number (VIP, blacklisted) and the agent
-who served this caller last (seed 004, 首问负责: the same agent takes the matter again).
+who served this caller last (首问负责: the same agent takes the matter again; see
+``docs/call-centre.md``).
 
 Asterisk reports numbers as the trunk delivers them: ``+8613800000001``,
 ``008613800000001``, ``013800000001`` (a mobile dialled with the trunk prefix) or

@@ -262,7 +262,7 @@ class Call:
     def menu(self, prompt: str, options: Iterable[str], timeout_s: float = 5, retries: int = 2,
              idle_limit_s: float = 0, allow_agent: bool = True) -> str:
         """One key among ``options`` (digits 1-9; 0 too when ``allow_agent`` is False).
-        With ``idle_limit_s`` (60 at a main menu, seed 002), silence does not use up
+        With ``idle_limit_s`` (60 at a main menu, ``docs/call-centre.md``), silence does not use up
         retries: the menu is repeated until that many seconds passed without a key, and
         then :class:`NoInput` ends the call politely."""
         keys = set(options)

@@ -1,5 +1,5 @@
 """An Asterisk emulator for tests: the channel side of a FastAGI conversation, following
-``AGI.md`` (the protocol as Asterisk 22 speaks it), so that a test reads like a caller's story::
+``docs/agi.md`` (the protocol as Asterisk 22 speaks it), so that a test reads like a caller's story::
 
     transcript = run_call(address, "ivr?line=11185",
                           keys=["1", "110000#", SILENCE, HANGUP])
@@ -273,7 +273,7 @@ class FakeAsterisk:
                 gap = time.monotonic() - self.last_sent
                 if gap > CLOSE_WITHIN_SECONDS:
                     self._fail(f"the server closed {gap:.1f} s after the last reply "
-                               f"(AGI.md: within {CLOSE_WITHIN_SECONDS:.0f} s)")
+                               f"(docs/agi.md: within {CLOSE_WITHIN_SECONDS:.0f} s)")
                 return
             if line == "":
                 self._fail(f"the server neither sent a command nor closed for {self.patience} s")

@@ -1,5 +1,4 @@
-"""The ``worker`` role: APScheduler with its jobs persisted in our database (and, to come,
-the AMI listener and the queue_log follower).
+"""The ``worker`` role: APScheduler with its jobs persisted in our database.
 
 Exactly one worker per site holds the scheduler, so a job never runs twice: on PostgreSQL
 a session-level advisory lock decides (any number of workers may wait on other hosts); on

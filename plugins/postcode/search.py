@@ -2,7 +2,7 @@
 province/city/county, and the postcodes of the places named in free address text.
 
 Pure functions over :func:`data.index`: no Flask, no database, so they are easy to reason
-about and the IVR node (later) can use them too."""
+about and the agent's page and the IVR node share them."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""The Asterisk emulator follows AGI.md: checked against a server side the test scripts by
+"""The Asterisk emulator follows docs/agi.md: checked against a server side the test scripts by
 hand (a bare socket), so that a mistake in the emulator cannot hide behind our server."""
 from __future__ import annotations
 

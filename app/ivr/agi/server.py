@@ -71,7 +71,7 @@ class AGIServer(socketserver.ThreadingTCPServer):
 
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 512  # AGI.md: >= 128; the kernel caps it at somaxconn
+    request_queue_size = 512  # docs/agi.md: >= 128; the kernel caps it at somaxconn
 
     def __init__(self, address: tuple[str, int], handler: Handler,
                  settings: AGISettings | None = None) -> None:

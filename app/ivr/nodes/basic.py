@@ -26,7 +26,7 @@ class MenuNode(Node):
     """Plays ``prompt`` and returns the key pressed; the keys offered are the step's
     transitions named 1-9 (0 always reaches an agent, * repeats). ``idle_limit_s``: with
     it, silence repeats the menu until that many seconds passed without a key, then the
-    call ends politely (60 at a main menu, seed 002); without it, silence uses up
+    call ends politely (60 at a main menu, ``docs/call-centre.md``); without it, silence uses up
     ``retries`` like a wrong key."""
 
     params_spec = (

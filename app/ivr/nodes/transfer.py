@@ -1,5 +1,5 @@
 """Transfer to an agent queue, the way a hotline does it: VIP customers first (priority),
-the agent who served this caller last asked for by name (seed 004, 首问负责), the queue
+the agent who served this caller last asked for by name (首问负责, ``docs/call-centre.md``), the queue
 chosen by the service the caller picked, and what the IVR learned on the screen pop.
 
 :func:`transfer_to_agent` is also what "0" and used-up retries lead to, so a VIP who

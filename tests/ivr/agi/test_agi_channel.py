@@ -1,4 +1,4 @@
-"""AGIChannel against the traps of pyst2 0.5.1 listed in AGI.md (one test class per trap),
+"""AGIChannel against the traps of pyst2 0.5.1 listed in docs/agi.md (one test class per trap),
 and the environment it reads. The test plays Asterisk on the other end of a socket pair."""
 from __future__ import annotations
 
