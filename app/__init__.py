@@ -26,6 +26,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _check_secret_key(app)
     _configure_database(app)
 
+    # Imported here, not at the top: `import app` (the CLI's entry point, the config) must not
+    # load every room before there is an app to load them for.
     from app import web
     from app.audit import listener
     from app.extensions import configure_sqlite, db

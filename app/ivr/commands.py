@@ -2,17 +2,15 @@
 build|check`` (the sound files of the prompt catalog, :mod:`app.ivr.prompts`).
 
 For ``prompts``, a missing espeak-ng or sox, an invalid catalog or a failing tool is one
-line and exit 1;
-an unknown ``--only`` name is a usage error (exit 2); ``check`` exits 1 when a prompt has
-no file, so a deployment script can stop there."""
+line and exit 1; an unknown ``--only`` name is a usage error (exit 2); ``check`` exits 1
+when a prompt has no file, so a deployment script can stop there."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.audit.acting import as_cli_user
@@ -80,7 +78,7 @@ def agi_command(host: str | None, port: int | None) -> None:
     run_agi(current_app._get_current_object(), host, port)
 
 
-def build_handler(app: Any) -> Handler:
+def build_handler(app: Flask) -> Handler:
     """The engine, for every call the server accepts."""
 
     def handle(channel: AGIChannel) -> None:
@@ -89,8 +87,9 @@ def build_handler(app: Any) -> Handler:
     return handle
 
 
-def run_agi(app: Any, host: str | None, port: int | None) -> None:
-    """``postline agi``: the site's FastAGI server, configured by ``AGI_*``."""
+def run_agi(app: Flask, host: str | None, port: int | None) -> None:
+    """``postline agi``: the site's FastAGI server, configured by ``AGI_*``. A port that
+    cannot be had is one line and exit 1."""
     configure_logging(str(app.config.get("AGI_LOG_LEVEL", "INFO")))
     address = (host or app.config["AGI_HOST"], port or app.config["AGI_PORT"])
     try:

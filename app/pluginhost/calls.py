@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pluggy
-from flask import Flask
+from flask import Flask, has_app_context
 
+from app.extensions import db
 from app.pluginhost.naming import PLUGIN_SCOPED_HOOKS, owner
 from app.pluginhost.registry import PluginError, registry
 
@@ -69,7 +70,8 @@ def first(hook_name: str, app: Flask | None = None, **kwargs: Any) -> Any:
 
 def notify(hook_name: str, app: Flask | None = None, **kwargs: Any) -> None:
     """Tell every implementation of the event hook ``hook_name``. A failing plugin is
-    logged with its name and the traceback; the caller's path goes on."""
+    logged with its name and the traceback, and what it left in the database session is
+    rolled back; the others are told all the same, and the caller's path goes on."""
     pm = registry(app).pm
     try:
         for _impl, _result in _each_implementation(pm, hook_name, kwargs, isolate=True):
@@ -96,6 +98,8 @@ def _each_implementation(pm: pluggy.PluginManager, hook_name: str, kwargs: dict[
                 raise PluginError(f"plugin {impl.plugin_name!r}: hook {hook_name} failed: {exc}") from exc
             log.exception("plugin %s: %s failed; the others are told all the same",
                           impl.plugin_name, hook_name)
+            if has_app_context():
+                db.session.rollback()
             continue
         yield impl, (results[0] if results else None)
 

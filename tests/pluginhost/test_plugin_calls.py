@@ -10,9 +10,12 @@ from typing import Any
 import pluggy
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from app import create_app
 from app.api import NavItem, Permission, hookimpl
+from app.customers.models import Customer
+from app.extensions import db
 from app.hookspecs import hookspec
 from app.pluginhost import PluginError, collect, first, notify, registry
 from app.rooms import CORE_ROOMS
@@ -170,3 +173,29 @@ def test_collect_names_the_plugin_whose_hook_fails(make_app):
 def test_a_plugin_name_must_be_usable_as_a_prefix_and_not_the_cores(make_app, name, message):
     with pytest.raises(PluginError, match=message):
         make_app(PLUGIN_OBJECTS={name: Alpha()})
+
+
+class Writer:
+    """Writes a customer when told; ``fails``: after its write, before its commit."""
+
+    def __init__(self, name: str, fails: bool = False) -> None:
+        self.name, self.fails = name, fails
+
+    @hookimpl
+    def postline_call_ended(self, call: Any) -> None:
+        db.session.add(Customer(name=self.name, phone="13800000077"))
+        db.session.flush()
+        if self.fails:
+            raise RuntimeError("half-way")
+        db.session.commit()
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return app_config | {"PLUGIN_OBJECTS": {"broken": Writer("坏", fails=True), "fine": Writer("好")}}
+
+
+def test_what_a_failing_listener_wrote_is_rolled_back_before_the_next_is_told(app):
+    notify("postline_call_ended", call=None)
+    db.session.rollback()
+    assert [c.name for c in db.session.scalars(select(Customer))] == ["好"]
