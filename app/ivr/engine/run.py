@@ -104,9 +104,9 @@ class CallRun:
         except (CallControl, Exception) as exc:  # a signal no step handled, or a failure
             self._fail(exc)
         finally:
-            self._close()
-        return CallResult(self.record_id, call.outcome, call.reason, tuple(call.path),
-                          call.screen_data())
+            data = call.screen_data()
+            self._close(data)
+        return CallResult(self.record_id, call.outcome, call.reason, tuple(call.path), data)
 
     def _ended(self, outcome: str, reason: str) -> None:
         self.call.outcome, self.call.reason = outcome, reason or self.call.reason
@@ -246,8 +246,9 @@ class CallRun:
             call.log.warning("could not set the error variables (caller gone?)")
         call.queue = queue
 
-    def _close(self) -> None:
-        """Close the record; never raises (the caller's call is over, whatever we failed)."""
+    def _close(self, data: dict[str, Any]) -> None:
+        """Close the record with ``data`` (the call's, masked); never raises (the caller's
+        call is over, whatever we failed)."""
         call = self.call
         if self.record_id is None:
             return
@@ -259,7 +260,7 @@ class CallRun:
                 record.outcome = call.outcome or HUNG_UP
                 record.reason = call.reason[:120]
                 record.path = json.dumps([e.as_dict() for e in call.path], ensure_ascii=False)
-                record.data = json.dumps(call.screen_data(), ensure_ascii=False, default=str)
+                record.data = json.dumps(data, ensure_ascii=False, default=str)
                 record.queue, record.priority = call.queue[:64], call.priority
                 record.preferred_agent = call.agent[:64]
                 db.session.commit()

@@ -3,24 +3,8 @@
 8 kHz sound files (:mod:`.build`)."""
 from __future__ import annotations
 
-from app.declarations import Prompt
-from app.ivr.prompts.build import (
-    FORMAT,
-    INSTALL_HINT,
-    MANIFEST,
-    SAMPLE_RATE,
-    TOOLS,
-    BuildResult,
-    PromptError,
-    ToolMissing,
-    build,
-    find_tools,
-    mandarin_voice,
-)
-from app.ivr.prompts.catalog import PLAYABLE, catalog, check, sound_file, sounds_dir
+from app.ivr.prompts.build import INSTALL_HINT, MANIFEST, TOOLS, PromptError, ToolMissing, build
+from app.ivr.prompts.catalog import catalog, check, sounds_dir
 
-__all__ = [
-    "FORMAT", "INSTALL_HINT", "MANIFEST", "PLAYABLE", "SAMPLE_RATE", "TOOLS", "BuildResult", "Prompt",
-    "PromptError", "ToolMissing", "build", "catalog", "check", "find_tools", "mandarin_voice",
-    "sound_file", "sounds_dir",
-]
+__all__ = ["INSTALL_HINT", "MANIFEST", "TOOLS", "PromptError", "ToolMissing", "build", "catalog",
+           "check", "sounds_dir"]
