@@ -20,7 +20,7 @@ def index() -> str:
     if q:
         like = f"%{q}%"
         query = query.where(or_(Customer.name.like(like), Customer.phone.like(like)))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     return render_template("customers/index.html", page=page, q=q)
 
 

@@ -1,6 +1,6 @@
 """App-wide web wiring: CSRF, language, sessions, the pages every room and plugin declares
 (core blueprints as they are, plugin blueprints under ``/p/<plugin>``), the permission gate,
-navigation, error pages."""
+navigation, error pages, and the guard on what a browser sends (:mod:`app.web.inputs`)."""
 from __future__ import annotations
 
 from flask import Flask
@@ -10,10 +10,11 @@ from app.auth.permissions import check_views, enforce
 from app.extensions import csrf
 from app.pluginhost import collect
 from app.pluginhost.naming import CORE
-from app.web import errors, language, nav
+from app.web import errors, inputs, language, nav
 
 
 def init_app(app: Flask) -> None:
+    inputs.init_app(app)
     csrf.init_app(app)
     language.init_app(app)
     login.init_app(app)

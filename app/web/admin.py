@@ -52,5 +52,6 @@ def audit() -> str:
         query = query.where(AuditLog.actor == actor)
     if object_type:
         query = query.where(AuditLog.object_type == object_type)
-    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=AUDIT_PAGE_SIZE,
+                       error_out=False)
     return render_template("admin/audit.html", page=page, actor=actor, object_type=object_type)
