@@ -113,7 +113,9 @@ class Job:
 @dataclass
 class Setting:
     """A plugin setting with its default; admins change it on the plugin's settings page.
-    ``kind`` is ``str``, ``int``, ``bool`` or ``choice`` (with ``choices``)."""
+    ``kind`` is ``str``, ``int``, ``bool`` or ``choice`` (with ``choices``). An ``int``
+    setting accepts only values from ``minimum`` to ``maximum`` (``None``: the database's
+    integer range), so a value the plugin cannot use is a form error, not a surprise."""
 
     name: str
     title: str
@@ -121,6 +123,8 @@ class Setting:
     kind: str = "str"
     choices: Sequence[tuple[str, str]] = ()
     description: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
     weight: int = 100
     plugin: str = ""
 

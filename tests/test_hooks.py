@@ -155,7 +155,7 @@ class TestPlugin:
     @hookimpl
     def postline_settings(self) -> list[Setting]:
         return [Setting("greeting", "Greeting", default="Hello"),
-                Setting("max_items", "Most items", default=5, kind="int"),
+                Setting("max_items", "Most items", default=5, kind="int", minimum=1, maximum=100),
                 Setting("loud", "Shout", default=True, kind="bool")]
 
     @hookimpl
@@ -362,8 +362,14 @@ def test_hook_postline_settings(app, client_as):
     bad = submit(admin, "/admin/plugins/testplug/settings",
                  {"greeting": "Hi", "max_items": "many", "loud": "y"})
     assert bad.status_code == 200  # refused: not a number
+    for outside in ("0", "-1", "101", "99999999999999999999"):
+        refused = submit(admin, "/admin/plugins/testplug/settings",
+                         {"greeting": "Hi", "max_items": outside, "loud": "y"})
+        assert refused.status_code == 200, outside
+        assert "1 to 100" in _html(refused) or "1 到 100" in _html(refused), outside
     db.session.rollback()
     assert api.get_setting(PLUGIN, "greeting") == "Hello"
+    assert api.get_setting(PLUGIN, "max_items") == 5
 
     saved = submit(admin, "/admin/plugins/testplug/settings",
                    {"greeting": "您好", "max_items": "12"})  # "loud" unticked

@@ -143,6 +143,7 @@ STATIC_HOOKS = tuple(
 #: Hook → the naming rule every declaration of it must keep.
 _NAME_RULES = {
     "postline_ivr_nodes": naming.ivr_node_problem,
+    "postline_settings": naming.setting_problem,
 }
 
 

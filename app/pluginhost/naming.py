@@ -101,6 +101,25 @@ def ivr_node_problem(item: Any) -> str | None:
     return f"plugin {item.plugin!r}: IVR node {item.name!r} must be named '{item.plugin}.<node>'"
 
 
+def setting_problem(item: Any) -> str | None:
+    """Bounds belong to ``int`` settings, and the default keeps them: the settings form
+    would refuse to save the page as it first shows it."""
+    where = f"plugin {item.plugin!r}: setting {item.name!r}"
+    bounds = (item.minimum, item.maximum)
+    if item.kind != "int":
+        return f"{where}: only an 'int' setting has a minimum or maximum" if bounds != (None, None) else None
+    if any(b is not None and (isinstance(b, bool) or not isinstance(b, int)) for b in bounds):
+        return f"{where}: minimum and maximum must be whole numbers"
+    if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
+        return f"{where}: minimum {item.minimum} is above maximum {item.maximum}"
+    if isinstance(item.default, bool) or not isinstance(item.default, int):
+        return f"{where}: the default {item.default!r} is not a whole number"
+    if ((item.minimum is not None and item.default < item.minimum)
+            or (item.maximum is not None and item.default > item.maximum)):
+        return f"{where}: the default {item.default} is outside {item.minimum}..{item.maximum}"
+    return None
+
+
 def prompt_problem(item: Any) -> str | None:
     """A valid file name, a plugin's under ``<plugin>/``, and a text to speak."""
     who = "the core" if item.plugin == CORE else f"plugin {item.plugin!r}"

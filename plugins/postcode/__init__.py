@@ -43,7 +43,8 @@ def postline_blueprints() -> list[api.PluginBlueprint]:
 @api.hookimpl
 def postline_settings() -> list[api.Setting]:
     return [api.Setting("max_results", _l("Most places listed per lookup"), views.DEFAULT_MAX_RESULTS, kind="int",
-                        description=_l("A lookup lists at most this many places."))]
+                        description=_l("A lookup lists at most this many places."),
+                        minimum=1, maximum=views.MOST_RESULTS)]
 
 
 @api.hookimpl

@@ -17,6 +17,7 @@ from .models import record_lookup
 PLUGIN = "postcode"
 LOOKUP = "postcode.lookup"
 DEFAULT_MAX_RESULTS = 50
+MOST_RESULTS = 1000  # the setting's maximum: more would not be read on one page
 
 bp = Blueprint(PLUGIN, __name__, template_folder="templates")
 

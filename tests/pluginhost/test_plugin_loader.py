@@ -7,6 +7,7 @@ Installed plugins are faked with entry points to the modules in ``tests/plugin_f
 plugins that exist only for one test are objects given through ``PLUGIN_OBJECTS``."""
 from __future__ import annotations
 
+import re
 import sys
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -262,6 +263,31 @@ def test_settings_and_jobs_are_named_within_their_plugin(make_app):
 
     with pytest.raises(PluginError, match=r"'greeting' is declared by both 'ems' and 'ems'"):
         make_app(PLUGIN_OBJECTS={"ems": _settings_and_jobs_plugin("greeting", "greeting")})
+
+
+@pytest.mark.parametrize("setting, problem", [
+    (Setting("size", "Size", default=0, kind="int", minimum=1, maximum=10), "the default 0 is outside 1..10"),
+    (Setting("size", "Size", default=11, kind="int", maximum=10), "the default 11 is outside None..10"),
+    (Setting("size", "Size", default=5, kind="int", minimum=10, maximum=1), "minimum 10 is above maximum 1"),
+    (Setting("size", "Size", default="5", kind="int"), "the default '5' is not a whole number"),
+    (Setting("name", "Name", default="x", minimum=1), "only an 'int' setting has a minimum or maximum"),
+])
+def test_a_setting_whose_default_breaks_its_bounds_stops_start_up(make_app, setting, problem):
+    class Bounded:
+        @hookimpl
+        def postline_settings(self) -> list[Setting]:
+            return [setting]
+
+    with pytest.raises(PluginError, match=re.escape(f"plugin 'bounded': setting {setting.name!r}: {problem}")):
+        make_app(PLUGIN_OBJECTS={"bounded": Bounded()})
+    accepted = Setting("size", "Size", default=1, kind="int", minimum=1, maximum=10)
+
+    class Fine:
+        @hookimpl
+        def postline_settings(self) -> list[Setting]:
+            return [accepted]
+
+    make_app(PLUGIN_OBJECTS={"bounded": Fine()})
 
 
 def test_a_plugin_redeclaring_a_core_permission_stops_start_up(make_app):

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import inspect, select
 
 from app import api
-from app.pluginhost.settings import set_settings
+from app.pluginhost.settings import get_setting, set_settings
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD
 from plugins.postcode import names, search
@@ -365,3 +365,14 @@ def test_rows_repeated_with_other_coordinates_are_listed_once():
     assert len(raw) > 1
     assert len(search.by_names(city="大同", county="城区").best) == 1
 
+
+
+def test_the_admin_cannot_set_max_results_to_a_number_the_lookup_cannot_use(login, app):
+    admin = login("admin")
+    for value in ("0", "-1", "99999999"):
+        response = submit(admin, "/admin/plugins/postcode/settings", {"max_results": value})
+        assert response.status_code == 200, value
+        assert "1" in response.get_data(as_text=True) and "1000" in response.get_data(as_text=True)
+    assert get_setting("postcode", "max_results") == 50
+    assert submit(admin, "/admin/plugins/postcode/settings", {"max_results": "1000"}).status_code == 302
+    assert get_setting("postcode", "max_results") == 1000
