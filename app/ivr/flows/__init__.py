@@ -14,6 +14,8 @@ from app.ivr.flows.definition import (
 )
 from app.ivr.flows.validation import referenced_prompts, validate
 from app.ivr.flows.versions import (
+    FlowChanged,
+    NothingChanged,
     activate,
     active_flow,
     check_active_flows,
@@ -23,7 +25,7 @@ from app.ivr.flows.versions import (
 )
 
 __all__ = [
-    "FLOW_NAME", "STEP_ID", "Flow", "FlowError", "Problem", "Step", "activate", "active_flow",
+    "FLOW_NAME", "STEP_ID", "Flow", "FlowChanged", "FlowError", "NothingChanged", "Problem", "Step", "activate", "active_flow",
     "check_active_flows", "check_context", "parse", "referenced_prompts", "save_version", "to_flow",
     "validate", "validate_here",
 ]

@@ -22,6 +22,7 @@ from app.ivr.prompts import catalog
 from app.ivr.web.blueprint import bp
 from app.ivr.web.forms import ActionForm, FlowForm
 from app.ivr.web.texts import problem_text
+from app.timeutil import local
 
 
 def _flow_or_404(name: str) -> IVRFlow:
@@ -114,6 +115,26 @@ def pretty(definition: str | dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def latest_number(flow: IVRFlow | None) -> int:
+    if flow is None:
+        return 0
+    return db.session.scalar(select(func.max(IVRFlowVersion.number))
+                             .where(IVRFlowVersion.flow_id == flow.id)) or 0
+
+
+def _based_on(form: FlowForm) -> int | None:
+    """The version the editor was opened on; ``None`` (no check) for a form without it."""
+    text = (form.based_on.data or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def changed_since(exc: flows.FlowChanged) -> str:
+    when = local(exc.at).strftime("%Y-%m-%d %H:%M") if exc.at else "?"
+    return _("Not saved: %(who)s saved version %(number)s at %(when)s since you opened this flow. "
+             "Open the flow again to see their version, then make your changes there.",
+             who=exc.author or "?", number=exc.number, when=when)
+
+
 @bp.route("/flows/new", methods=["GET", "POST"], endpoint="flow_new")
 @bp.route("/flows/<name>/edit", methods=["GET", "POST"])
 @permission_required("ivr.flows")
@@ -124,11 +145,13 @@ def flow_edit(name: str | None = None) -> str | Response:
         base = version_of(flow, request.args.get("version", type=int) or flow.active_version) if flow else None
         if flow:
             form.title.data = flow.title
+        form.based_on.data = str(latest_number(flow))
         form.definition.data = pretty(base.definition) if base else pretty(
             {"steps": [{"id": "welcome", "type": "core.play", "params": {"prompt": "welcome-11185"},
                         "next": {"done": "bye"}}, {"id": "bye", "type": "core.hangup"}]})
     if form.validate_on_submit():
         flow_name = flow.name if flow else (form.name.data or "")
+        based_on = _based_on(form)
         if flow is None and not flow_name:
             form.name.errors.append(_("A new flow needs a name."))
         elif flow is None and db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == flow_name)):
@@ -138,12 +161,22 @@ def flow_edit(name: str | None = None) -> str | Response:
                 version = flows.save_version(
                     flow_name, form.definition.data, title=form.title.data or None,
                     author=current_user.username, note=form.note.data or "",
-                    activate=bool(form.activate.data))
+                    activate=bool(form.activate.data), based_on=0 if flow is None else based_on)
             except flows.FlowError as exc:
                 db.session.rollback()
                 form.definition.errors.extend(problem_text(p) for p in exc.problems)
+            except flows.FlowChanged as exc:
+                form.definition.errors.append(changed_since(exc))
+            except flows.NothingChanged as exc:
+                form.definition.errors.append(_(
+                    "Nothing changed: this is the definition of version %(number)s, so no new version "
+                    "was saved. To use an older version again, activate it on the flow's page.",
+                    number=exc.number))
             else:
-                if form.activate.data:
+                if based_on is not None and version.number == based_on:
+                    flash(_("Title saved; the definition is that of version %(number)s.",
+                            number=version.number), "info")
+                elif form.activate.data:
                     flash(_("Version %(number)s saved; new calls use it.", number=version.number), "info")
                 else:
                     flash(_("Version %(number)s saved (not active).", number=version.number), "info")

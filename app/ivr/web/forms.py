@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.ivr.flows import FLOW_NAME
@@ -18,6 +18,8 @@ class FlowForm(FlaskForm):
                                render_kw={"rows": 28, "spellcheck": "false", "class": "code"})
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
     activate = BooleanField(_l("New calls use this version"), default=True)
+    #: The latest version number when the editor was opened (0: a new flow).
+    based_on = HiddenField()
 
 
 class SimulatorForm(FlaskForm):

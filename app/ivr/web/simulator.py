@@ -44,8 +44,12 @@ def run_simulation(definition: dict[str, Any] | None, line: str, inputs: str, ca
     titles = {spec.name: str(spec.title) for spec in node_specs()}
     heard = []
     for event in transcript.events:
-        text = prompts[event.value].text if event.kind in ("play", "prompt") and event.value in prompts else ""
-        heard.append((str(EVENT_TITLES.get(event.kind, event.kind)), event.value, text))
+        value, text = event.value, ""
+        if event.kind in ("play", "prompt") and value in prompts:
+            text = prompts[value].text
+        elif event.kind == "record":  # the value is a file on the server: not for the page
+            value, text = "", _("the caller leaves a message (a dry run keeps nothing)")
+        heard.append((str(EVENT_TITLES.get(event.kind, event.kind)), value, text))
     result = transcript.result
     steps = [(entry.step, titles.get(entry.node, entry.node), entry.outcome) for entry in result.path]
     return Simulation(heard, steps, dict(transcript.variables), dict(result.data),

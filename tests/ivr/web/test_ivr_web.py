@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import wave
 from datetime import datetime
 from pathlib import Path
@@ -121,7 +122,7 @@ def test_valid_definition_becomes_the_version_the_simulator_runs(loaded, login):
     assert "loan-desk-2" not in html and "12329-loan" in html
 
 
-def test_simulator_shows_what_the_caller_hears_and_writes_nothing(loaded, login):
+def test_simulator_shows_what_the_caller_hears_and_writes_nothing(loaded, login, tmp_path):
     from app.ivr.prompts import catalog
 
     client = login("teamlead")
@@ -137,6 +138,7 @@ def test_simulator_shows_what_the_caller_hears_and_writes_nothing(loaded, login)
     html = submit(client, "/ivr/simulator", {"line": "12329", "inputs": "h",
                                               "when": "2026-03-08T10:00"}).get_data(as_text=True)
     assert "closed-12329" in html and prompts["closed-12329"].text in html
+    assert "留言" in html and str(tmp_path) not in html  # the recording, not the server's file path
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(CallRecord)) == 0
     assert db.session.scalar(select(func.count()).select_from(Voicemail)) == 0
@@ -167,6 +169,38 @@ def test_agent_cannot_open_the_flow_pages(loaded, login):
     db.session.expire_all()
     assert _versions("12329") == 1
     assert client.get("/ivr/voicemail").status_code == 200
+
+
+def _editor_form(client, name: str) -> dict:
+    """The editor's fields as the page filled them in (definition, title, hidden version)."""
+    html = client.get(f"/ivr/flows/{name}/edit").get_data(as_text=True)
+    based_on = re.search(r'name="based_on" type="hidden" value="(\d+)"', html).group(1)
+    return {"definition": json.dumps(_definition(name)), "based_on": based_on,
+            "title": db.session.scalar(select(IVRFlow.title).where(IVRFlow.name == name)), "activate": "y"}
+
+
+def test_saving_an_unchanged_flow_says_nothing_changed_and_adds_no_version(loaded, login):
+    client = login("teamlead")
+    before = _versions("12329")
+    response = submit(client, "/ivr/flows/12329/edit", _editor_form(client, "12329"))
+    assert response.status_code == 200
+    assert "没有改动" in response.get_data(as_text=True)
+    assert _versions("12329") == before
+
+
+def test_a_stale_editor_is_refused_naming_who_saved_since(loaded, login):
+    client = login("teamlead")
+    opened = _editor_form(client, "12329")  # then a colleague saves a version
+    theirs = _definition("12329")
+    _step(theirs, "loan")["params"]["queue"] = "loan-desk-2"
+    flows.save_version("12329", theirs, author="wangfang")
+    mine = json.loads(opened["definition"])
+    _step(mine, "loan")["params"]["queue"] = "loan-desk-3"
+    response = submit(client, "/ivr/flows/12329/edit", opened | {"definition": json.dumps(mine)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "wangfang" in html and "未保存" in html
+    assert flows.active_flow("12329").steps["loan"].params["queue"] == "loan-desk-2"
 
 
 def test_new_flow_is_created_with_a_name(loaded, login):
