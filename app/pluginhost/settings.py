@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.declarations import Setting
 from app.extensions import db
@@ -37,7 +38,22 @@ def all_settings(plugin: str) -> dict[str, Any]:
 
 
 def set_settings(plugin: str, values: dict[str, Any]) -> None:
-    """Store changed values (the audit trail records each, with before and after)."""
+    """Store changed values (the audit trail records each, with before and after).
+
+    The first save of a setting by two processes at once: both insert, the second meets the
+    first's row; it is tried once more, and then updates that row (an upsert would bypass
+    the audit trail)."""
+    for attempt in range(2):
+        try:
+            _store(plugin, values)
+            return
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+
+
+def _store(plugin: str, values: dict[str, Any]) -> None:
     for name, value in values.items():
         _declaration(plugin, name)
         row = db.session.scalar(
