@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -32,3 +32,5 @@ class UserForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=int, choices=[])
     locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
     active = BooleanField(_l("Active"), default=True)
+    #: The user's ``row_version`` when the form was opened (:mod:`app.audit.editing`).
+    row_version = HiddenField()

@@ -11,12 +11,13 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.audit.editing import Edited
 from app.audit.models import Audited
 from app.extensions import db
 from app.timeutil import utcnow
 
 
-class User(Audited, UserMixin, db.Model):
+class User(Edited, Audited, UserMixin, db.Model):
     __tablename__ = "user_account"
     __audit_exclude__ = ("password_hash",)
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
+from app.audit.editing import changed_since, claim, seen_version
 from app.auth.forms import UserForm
 from app.auth.models import Department, User
 from app.auth.permissions import permission_required
@@ -42,6 +44,9 @@ def edit(user_id: int | None = None) -> str | Response:
             form.username.errors.append(_("This username is taken."))
         elif user is None and not form.password.data:
             form.password.errors.append(_("A new user needs a password."))
+        elif user is not None and not claim(user, seen_version(form.row_version.data, user),
+                                            current_user.username):
+            form.username.errors.append(changed_since(user))
         else:
             if user is None:
                 user = User(username=form.username.data)

@@ -13,16 +13,17 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit.editing import Edited
 from app.audit.models import Audited
 from app.calendars.models import BusinessCalendar
 from app.extensions import db
 from app.timeutil import utcnow
 
 
-class IVRLine(Audited, db.Model):
+class IVRLine(Edited, Audited, db.Model):
     """A hotline number served by this PostLine (11185, 12329), the flow its callers enter,
     the agent queue they reach with "0", and the business calendar of its opening hours
-    (none: open around the clock)."""
+    (none: open around the clock). :class:`Edited`: two editors cannot overwrite each other."""
 
     __tablename__ = "ivr_line"
 

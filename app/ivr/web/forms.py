@@ -58,6 +58,8 @@ class LineForm(FlaskForm):
                                        "queue of their own; empty: the queue named after the line."))
     flow = SelectField(_l("Flow"), validators=[Optional()])
     always_open = BooleanField(_l("Open around the clock (the weekly hours below are ignored)"))
+    #: The line's ``row_version`` when the form was opened (:mod:`app.audit.editing`).
+    row_version = HiddenField()
     mon = _hours_field("mon")
     tue = _hours_field("tue")
     wed = _hours_field("wed")

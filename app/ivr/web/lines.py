@@ -15,10 +15,12 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug import Response
 
+from app.audit.editing import changed_since, claim, seen_version
 from app.auth.permissions import permission_required
 from app.calendars.hours import WEEKDAYS, HoursError, normalise, week_text
 from app.calendars.models import BusinessCalendar, CalendarDay
@@ -101,6 +103,7 @@ def _line_form(line: IVRLine, formdata: Any = None) -> LineForm:
     form.flow.choices = [("", _("(no flow)"))] + [
         (f.name, f"{f.name} — {f.title}" if f.title else f.name) for f in all_flows]
     if formdata is None:
+        form.row_version.data = str(line.row_version)
         form.name.data = line.name
         form.queue.data = line.queue
         current = db.session.get(IVRFlow, line.flow_id) if line.flow_id else None
@@ -166,6 +169,9 @@ def line_edit(number: str) -> tuple[str, int] | Response:
         if flow is None:
             form.flow.errors = [_("Flow %(name)s does not exist.", name=form.flow.data)]
             return _render(line, form, holiday_form)
+    if not claim(line, seen_version(form.row_version.data, line), current_user.username):
+        form.name.errors = [*form.name.errors, changed_since(line)]
+        return _render(line, form, holiday_form)
     line.name = form.name.data.strip()
     line.queue = (form.queue.data or "").strip()
     line.flow_id = flow.id if flow else None
