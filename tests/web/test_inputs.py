@@ -52,7 +52,6 @@ def test_no_page_fails_on_numbers_too_big_for_the_database(app, admin, int_value
 
 def test_an_id_too_big_for_the_database_is_no_such_page(app, admin):
     assert admin.get("/customers/99999999999999").status_code == 404
-    assert admin.get("/customers/1").status_code in (200, 404)
 
 
 def test_a_nul_byte_anywhere_in_the_address_is_a_400_in_chinese(app, admin):
