@@ -1,6 +1,6 @@
 """App-wide web wiring: CSRF, language, sessions, the pages every room and plugin declares
 (core blueprints as they are, plugin blueprints under ``/p/<plugin>``), the permission gate,
-navigation, error pages."""
+navigation, error pages, security headers."""
 from __future__ import annotations
 
 from flask import Flask
@@ -10,7 +10,7 @@ from app.auth.permissions import check_views, enforce
 from app.extensions import csrf
 from app.pluginhost import collect
 from app.pluginhost.naming import CORE
-from app.web import errors, language, nav
+from app.web import errors, headers, language, nav
 
 
 def init_app(app: Flask) -> None:
@@ -24,4 +24,5 @@ def init_app(app: Flask) -> None:
     app.before_request(enforce)
     app.context_processor(nav.template_globals)
     errors.init_app(app)
+    headers.init_app(app)
     check_views(app)
