@@ -2,6 +2,7 @@
 copy of the old session cookie opens nothing, in any browser."""
 from __future__ import annotations
 
+from app.auth.login import load_user
 from app.auth.models import User
 from app.extensions import db
 from app.testing import submit
@@ -90,3 +91,14 @@ def test_a_session_from_before_session_versions_is_refused(app, client, make_use
         session["_user_id"] = str(user.id)  # what sessions held before the upgrade
         session["_fresh"] = True
     assert _sent_to_login(client.get("/"))
+
+
+def test_a_remember_me_cookie_names_the_version_and_is_refused_once_it_is_raised(app, make_user):
+    """Flask-Login signs ``get_id()`` into its remember-me cookie and loads the user from it
+    with the same loader as sessions."""
+    user = make_user("agent")
+    remembered = user.get_id()
+    assert load_user(remembered) == user
+    user.set_password(NEW_PASSWORD)
+    db.session.commit()
+    assert load_user(remembered) is None and load_user(user.get_id()) == user
