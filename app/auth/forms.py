@@ -28,7 +28,10 @@ class UserForm(FlaskForm):
     )
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=128)])
-    roles = MultiCheckboxField(_l("Roles"), choices=[SelectChoice(k, v) for k, v in ROLES.items()])
+    roles = MultiCheckboxField(
+        _l("Roles"), choices=[SelectChoice(k, v) for k, v in ROLES.items()],
+        validators=[DataRequired(message=_l("Give the user at least one role."))],
+    )
     department_id = SelectField(_l("Department"), coerce=int, choices=[])
     locale = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
     active = BooleanField(_l("Active"), default=True)

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.audit.editing import Edited
 from app.audit.models import Audited
+from app.auth.passwords import hash_password, password_matches
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -29,6 +29,9 @@ class User(Edited, Audited, UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Part of every session's user id (:meth:`get_id`): raising it ends all the user's
+    #: sessions, on every browser, remember-me cookie included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -37,6 +40,21 @@ class User(Edited, Audited, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: a session
+        made before the version was raised names an old version and is refused."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Log the user out everywhere (password changed, account disabled)."""
+        self.session_version = (self.session_version or 1) + 1
+
+    @validates("active")
+    def _end_sessions_when_disabled(self, _key: str, active: bool) -> bool:
+        if self.active and not active:
+            self.end_sessions()
+        return active
 
     @property
     def roles(self) -> set[str]:
@@ -49,10 +67,13 @@ class User(Edited, Audited, UserMixin, db.Model):
         ]
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        """A new password ends the sessions opened with the old one."""
+        if self.password_hash:
+            self.end_sessions()
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
 
 
 class UserRole(Audited, db.Model):

@@ -1,6 +1,7 @@
 """App-wide web wiring: CSRF, language, sessions, the pages every room and plugin declares
 (core blueprints as they are, plugin blueprints under ``/p/<plugin>``), the permission gate,
-navigation, error pages, and the guard on what a browser sends (:mod:`app.web.inputs`)."""
+navigation, error pages, security headers, and the guard on what a browser sends
+(:mod:`app.web.inputs`)."""
 from __future__ import annotations
 
 from flask import Flask
@@ -10,7 +11,7 @@ from app.auth.permissions import check_views, enforce
 from app.extensions import csrf
 from app.pluginhost import collect
 from app.pluginhost.naming import CORE
-from app.web import errors, inputs, language, nav
+from app.web import errors, headers, inputs, language, nav
 
 
 def init_app(app: Flask) -> None:
@@ -25,4 +26,5 @@ def init_app(app: Flask) -> None:
     app.before_request(enforce)
     app.context_processor(nav.template_globals)
     errors.init_app(app)
+    headers.init_app(app)
     check_views(app)

@@ -174,6 +174,8 @@ BAD_CALLS = {
                       NEW_PASSWORD + "\n", "invalid user name"),
     "short password": (("users", "create", "dora", "--role", "agent", "--password-stdin"),
                        "short\n", "at least 8 characters"),
+    "set-roles no role": (("users", "set-roles", "nobody"), "", "give at least one role"),
+    "disable nobody": (("users", "disable", "nobody"), "", "no user named nobody"),
     "unknown plugin": (("plugins", "install", "nosuchplugin"), "", "no plugin named 'nosuchplugin'"),
     "plugin not enabled": (("plugins", "upgrade", "cliidle"), "", "not enabled"),
     "uninstall without --yes": (("plugins", "uninstall", "clitest"), "", "--yes"),

@@ -1,7 +1,7 @@
 """edit versions: lines and users carry a row version and who saved them last
 
 Revision ID: 5b7e2c9d4a10
-Revises: e37772dd0bc3
+Revises: b7c41e9a2d05
 Create Date: 2026-12-01 23:20:00
 
 A save claims the version its form was opened with (app/audit/editing.py), so that two
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '5b7e2c9d4a10'
-down_revision = 'e37772dd0bc3'
+down_revision = 'b7c41e9a2d05'
 branch_labels = None
 depends_on = None
 
