@@ -121,6 +121,10 @@ class AGIChannel(AGI):
         self._pending = False         # a command was sent and its reply not read yet
         self._handover = threading.Event()
         self.log = call_log(log, "-")
+        #: Put before every prompt name Asterisk is asked to play (``SOUNDS_PREFIX``,
+        #: :mod:`app.ivr.prompts.location`): a relative name is looked up in Asterisk's
+        #: own sounds folder, not in PostLine's.
+        self.sounds_prefix = ""
 
     # -- the environment ------------------------------------------------------------
     def read_environment(self) -> CallInfo:
@@ -278,7 +282,7 @@ class AGIChannel(AGI):
 
     # -- the Channel protocol ---------------------------------------------------------
     def stream_file(self, prompt: str, escape_digits: str = "", sample_offset: int = 0) -> str:
-        result = self._media(prompt, "STREAM FILE", self._quote(prompt),
+        result = self._media(prompt, "STREAM FILE", self._quote(self._sound(prompt)),
                              self._quote(escape_digits), int(sample_offset))
         return self._digit(result)
 
@@ -286,13 +290,18 @@ class AGIChannel(AGI):
                  ) -> tuple[str, bool]:
         """Trap 9: ``(digits, timed_out)``; ``#`` alone gives ``("", False)``."""
         wait = max(int(timeout_ms), 0) * (int(max_digits) + 1)
-        self._media(prompt, "GET DATA", self._quote(prompt), int(timeout_ms), int(max_digits),
+        self._media(prompt, "GET DATA", self._quote(self._sound(prompt)), int(timeout_ms), int(max_digits),
                     wait_ms=wait)
         match = _RESULT_DATA.search(self.last_reply)
         digits = match.group(1) if match else ""
         if not _DIGITS.match(digits):
             raise AGIError(f"GET DATA gave no digits: {self.last_reply!r}")
         return digits, bool(_TIMEOUT_FLAG.search(self.last_reply))
+
+    def _sound(self, prompt: str) -> str:
+        if not self.sounds_prefix or prompt.startswith("/"):
+            return prompt
+        return f"{self.sounds_prefix.rstrip('/')}/{prompt}"
 
     def wait_for_digit(self, timeout_ms: int = 5000) -> str:
         try:

@@ -122,3 +122,19 @@ def test_a_voice_message_keeps_its_length_whatever_the_uniqueid(server, tmp_path
     (message,) = db.session.scalars(select(Voicemail)).all()
     assert message.duration_s == 7 and message.path.endswith("1733097600.42-voicemail.wav")
     assert (tmp_path / "recordings" / message.path).is_file()
+
+
+def test_asterisk_is_given_the_prompts_absolute_path_by_default(app, tmp_path):
+    """A relative name would be looked up in Asterisk's own sounds folder."""
+    default_flows.load()
+    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).calendar.hours = "{}"
+    db.session.commit()
+    app.config.update(SOUNDS_PREFIX=None, SOUNDS_DIR=str(tmp_path / "sounds"))
+    running = start_agi_server(app=app)
+    try:
+        transcript = running.call("ivr?line=11185", keys=["2"])
+    finally:
+        running.stop()
+    assert transcript.ok, transcript.failures
+    assert transcript.heard[:2] == [str(tmp_path / "sounds" / "welcome-11185"),
+                                    str(tmp_path / "sounds" / "menu-11185")]
