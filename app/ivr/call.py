@@ -183,6 +183,10 @@ class Call:
             raise TypeError(f"say_number speaks whole numbers, not {type(number).__name__}")
         self._io().say_number(number)
 
+    def say(self, pieces: list[speech.Piece]) -> None:
+        """Pieces of :mod:`app.ivr.speech` in order (numbers, digits, prompts)."""
+        self._say(pieces)
+
     def _say(self, pieces: list[speech.Piece]) -> None:
         for kind, value in pieces:
             if kind == "number":

@@ -116,11 +116,12 @@ def agi_command(host: str | None, port: int | None) -> None:
 def build_handler(app: Flask) -> Handler:
     """The engine, for every call the server accepts, with prompt names as Asterisk must
     be given them (``SOUNDS_PREFIX``)."""
-    with app.app_context():
-        prefix = prompts.sounds_prefix(app)
+    prefix: list[str] = []  # read at the first call: the settings are final by then
 
     def handle(channel: AGIChannel) -> None:
-        channel.sounds_prefix = prefix
+        if not prefix:
+            prefix.append(prompts.sounds_prefix(app))
+        channel.sounds_prefix = prefix[0]
         run_call(app, channel)
 
     return handle
