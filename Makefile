@@ -18,6 +18,9 @@ run: $(STAMP)
 	$(BIN)/postline init
 	$(BIN)/postline db upgrade
 	$(BIN)/postline demo load
+	@# the voice prompts that are missing or out of date (a progress bar; needs espeak-ng
+	@# and sox, and a run without them goes on in silence: the IVR then hands callers over)
+	-$(BIN)/postline prompts build
 	@echo
 	@echo "PostLine: http://127.0.0.1:5000/  (FastAGI on 127.0.0.1:4573)"
 	@echo "Demo logins, password 'postline': agent backoffice teamlead qa manager admin"

@@ -74,3 +74,10 @@ class Defaults:
     #: Sound files of the IVR prompts (`postline prompts build`). Empty means
     #: ``<instance>/sounds``; a relative path is taken inside the instance folder.
     SOUNDS_DIR = ""
+    #: What the IVR puts before a prompt's name for Asterisk (``dialplan/README.md``,
+    #: "Prompts"). ``None``: SOUNDS_DIR's absolute path (Asterisk on this host reads it);
+    #: relative (``"postline"``, or ``""``): inside Asterisk's own sounds folder, e.g. a link
+    #: to SOUNDS_DIR; absolute: SOUNDS_DIR as Asterisk's host sees it (a shared mount).
+    SOUNDS_PREFIX: str | None = None
+    #: Asterisk's sounds folder (``astsoundsdir``), for ``postline prompts check``.
+    ASTERISK_SOUNDS_DIR = "/var/lib/asterisk/sounds"

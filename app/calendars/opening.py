@@ -26,3 +26,12 @@ def is_open(calendar_id: int | None, when: datetime) -> bool:
         return True
     week, day_hours = row
     return hours.is_open(week, day_hours, when)
+
+
+def week_of(calendar_id: int | None) -> dict[str, hours.Ranges] | None:
+    """The calendar's weekly hours by weekday; ``None``: open around the clock (no
+    calendar, an unknown one, or an empty week)."""
+    if calendar_id is None:
+        return None
+    stored = db.session.scalar(select(BusinessCalendar.hours).where(BusinessCalendar.id == calendar_id))
+    return hours.parse_week(stored or "{}") if stored is not None else None

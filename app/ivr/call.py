@@ -183,6 +183,10 @@ class Call:
             raise TypeError(f"say_number speaks whole numbers, not {type(number).__name__}")
         self._io().say_number(number)
 
+    def say(self, pieces: list[speech.Piece]) -> None:
+        """Pieces of :mod:`app.ivr.speech` in order (numbers, digits, prompts)."""
+        self._say(pieces)
+
     def _say(self, pieces: list[speech.Piece]) -> None:
         for kind, value in pieces:
             if kind == "number":
@@ -320,7 +324,9 @@ class Call:
             self._io().record_file(str(target), "wav", "#", int(max_s * 1000), silence_s, beep)
         except Hangup:
             hung_up = True
-        seconds = _wav_seconds(target.with_suffix(".wav"))
+        # Asterisk writes ``<name>.<format>``: the name is kept whole (a uniqueid such as
+        # ``1733097600.42`` has a dot that is not a suffix).
+        seconds = _wav_seconds(target.parent / f"{target.name}.wav")
         if seconds is None:
             seconds = self._clock() - started
         return Recording(path=relative + ".wav", duration_s=int(round(min(seconds, max_s))),

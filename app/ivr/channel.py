@@ -14,6 +14,16 @@ class Hangup(Exception):
     """The caller hung up (or the connection to Asterisk is gone)."""
 
 
+class MissingSound(Exception):
+    """Asterisk could not play a prompt (no such sound file) with the caller still on the
+    line: an error like any other, so the caller is handed to an agent, never left in
+    silence. ``prompt`` is the name the IVR asked for."""
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__(f"missing prompt {prompt}")
+        self.prompt = prompt
+
+
 @dataclass
 class CallInfo:
     """What Asterisk told us about the call when it started."""
@@ -37,11 +47,11 @@ class Channel(Protocol):
 
     def stream_file(self, prompt: str, escape_digits: str = "") -> str:
         """Play ``prompt``; the digit that interrupted it, or "" when it played to the end.
-        A missing sound file also gives "" (and is logged)."""
+        A missing sound file raises :class:`MissingSound`."""
 
     def get_data(self, prompt: str, timeout_ms: int, max_digits: int) -> tuple[str, bool]:
         """Play ``prompt`` and collect up to ``max_digits`` (``#`` ends early); returns
-        (digits, timed_out)."""
+        (digits, timed_out). A missing sound file raises :class:`MissingSound`."""
 
     def wait_for_digit(self, timeout_ms: int) -> str:
         """One digit, or "" on timeout."""

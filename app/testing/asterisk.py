@@ -25,6 +25,10 @@ What the emulator does, as Asterisk does it:
   still work;
 - ``sounds``/``missing`` say which sound files exist: a missing one gives
   ``result=-1 endpos=0`` and leaves AGISTATUS=FAILURE;
+- RECORD FILE writes ``<name>.<format>`` (the name kept whole, dots and all) when the name
+  is an absolute path, as a WAV of ``record_seconds`` of 8 kHz silence; ``endpos`` is that
+  many samples; a folder that does not exist gives ``result=-1 (writefile)``. A relative
+  name (Asterisk's own sounds folder) is only noted in ``transcript.recordings``;
 - one more ``HANGUP`` at the end of every session (after the server's HANGUP command, or
   when the server closes);
 - protocol failures of the server are collected in ``transcript.failures``: a command sent
@@ -36,9 +40,11 @@ purpose; :func:`start_agi_server` runs PostLine's server for a test."""
 from __future__ import annotations
 
 import itertools
+import os
 import select
 import socket
 import time
+import wave
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -235,7 +241,7 @@ class FakeAsterisk:
                  variables: Mapping[str, str] | None = None,
                  applications: Iterable[str] = DEFAULT_APPLICATIONS,
                  hangup_line_first: bool = False, close_in_usage: bool = False,
-                 encoding: str = "utf-8", patience: float = 10.0, max_commands: int = 500) -> None:
+                 record_seconds: float = 2.0, encoding: str = "utf-8", patience: float = 10.0, max_commands: int = 500) -> None:
         self.address = address
         self.keys = [_press(k) for k in keys]
         self.hangup_at, self.hangup_after = hangup_at, hangup_after
@@ -243,6 +249,7 @@ class FakeAsterisk:
         self.missing = set(missing)
         self.applications = {a.lower() for a in applications}
         self.hangup_line_first, self.close_in_usage = hangup_line_first, close_in_usage
+        self.record_seconds = record_seconds
         self.encoding, self.patience, self.max_commands = encoding, patience, max_commands
         self.t = Transcript(env=asterisk_env(address, script, args, env),
                             variables=dict(variables or {}))
@@ -401,11 +408,29 @@ class FakeAsterisk:
         return f"200 result={ord(digit) if digit and digit in escape else 0}"
 
     def _cmd_record_file(self, args: Sequence[str], key: Press) -> str:
-        self.t.recordings.append(f"{args[2]}.{args[3]}")
+        endpos = self._write_recording(args[2], args[3])
+        if endpos is None:
+            return "200 result=-1 (writefile)"
         digit = key.digits[:1]
         if digit and digit in args[4]:
-            return f"200 result={ord(digit)} (dtmf) endpos={ENDPOS_CUT}"
-        return f"200 result=0 (timeout) endpos={ENDPOS_FULL}"
+            return f"200 result={ord(digit)} (dtmf) endpos={endpos}"
+        return f"200 result=0 (timeout) endpos={endpos}"
+
+    def _write_recording(self, name: str, fmt: str) -> int | None:
+        """Asterisk's ``ast_writefile``: ``<name>.<fmt>``, the name as given; ``None`` when
+        the file cannot be created. Returns the samples written."""
+        samples = int(self.record_seconds * 8000)
+        path = f"{name}.{fmt}"
+        if os.path.isabs(name):
+            if not os.path.isdir(os.path.dirname(path)):
+                return None
+            with wave.open(path, "wb") as audio:
+                audio.setnchannels(1)
+                audio.setsampwidth(2)
+                audio.setframerate(8000)
+                audio.writeframes(b"\0\0" * samples)
+        self.t.recordings.append(path)
+        return samples
 
     def _cmd_get_variable(self, args: Sequence[str], key: Press) -> str:
         value = self.t.variables.get(args[2])
@@ -435,8 +460,10 @@ class FakeAsterisk:
         if verb == ("STREAM", "FILE"):
             return f"200 result=-1 endpos={ENDPOS_CUT}\n"
         if verb == ("RECORD", "FILE"):  # what was said before the hangup is kept
-            self.t.recordings.append(f"{args[2]}.{args[3]}")
-            return f"200 result=-1 (hangup) endpos={ENDPOS_CUT}\n"
+            endpos = self._write_recording(args[2], args[3])
+            if endpos is None:
+                return "200 result=-1 (writefile)\n"
+            return f"200 result=-1 (hangup) endpos={endpos}\n"
         return "200 result=-1\n"
 
     def _caller_hangs_up(self) -> str:

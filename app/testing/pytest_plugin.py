@@ -104,6 +104,9 @@ def base_config(database_url: str, plugins: list[str]) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "PLUGINS": ",".join(plugins),
         "SERVER_NAME": "postline.test",
+        # The emulated Asterisk knows prompts by their names, as if its own sounds folder
+        # held them: transcripts then read "welcome-11185", not a temporary path.
+        "SOUNDS_PREFIX": "",
     }
 
 

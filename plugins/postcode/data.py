@@ -5,7 +5,12 @@ The package's CSV is read from the package's folder, found without importing the
 (:func:`importlib.util.find_spec`): importing ``china_region`` itself would load pandas,
 which takes seconds and much memory for a 3,000-row file (``importlib.resources.files``
 imports it too). The data is old (崇文区 is still there) and some counties share their
-city's code (100000): the lookups show what the data says and the page names its source."""
+city's code (100000): the lookups show what the data says and the page names its source.
+
+Rows that are no answer are left out of every lookup (:func:`is_answer`): a postcode that is
+not six digits (金门's "890至896", Taiwan's three digits), the data's placeholder code
+999999 (four real counties whose code the data does not know) and placeholder names
+("市辖区", "县", empty), which older editions of the data carry."""
 from __future__ import annotations
 
 import csv
@@ -28,12 +33,16 @@ DATA_FILE = "region.csv"
 AREA_DIGITS = 4
 POSTCODE = re.compile(r"[0-9]{6}")
 LEVELS = ("province", "city", "county")
+#: Codes the data uses for "unknown": no delivery area starts with 99 or 00.
+PLACEHOLDER_POSTCODES = frozenset({"999999", "000000"})
+#: Names that stand for a group of places, not for a place one could be in.
+PLACEHOLDER_NAMES = frozenset({"", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 
 @dataclass(frozen=True)
 class Region:
     """One row of the data. ``county == city`` marks the city's own row; ``postcode`` is
-    as the data has it, which for a few rows (Taiwan, 金门) is not six digits."""
+    six digits (rows with another are no answer and are not read)."""
 
     province: str
     city: str
@@ -44,6 +53,13 @@ class Region:
     @property
     def is_city_row(self) -> bool:
         return self.county == self.city
+
+
+def is_answer(province: str, city: str, county: str, postcode: str) -> bool:
+    """Whether a row of the data can be shown or said as the place of a postcode."""
+    if not POSTCODE.fullmatch(postcode) or postcode in PLACEHOLDER_POSTCODES:
+        return False
+    return not PLACEHOLDER_NAMES.intersection((province, city, county))
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,8 @@ def data_file() -> Path:
 
 
 def read_rows() -> list[Region]:
-    """The rows in file order (province, then city with its own row first, then counties).
+    """The rows in file order (province, then city with its own row first, then counties),
+    without those that are no answer (:func:`is_answer`).
 
     Rows that differ only in their coordinates (Shanxi's four 城区 each appear four times)
     are read once: the page does not show coordinates, so the copies would only repeat."""
@@ -78,7 +95,7 @@ def read_rows() -> list[Region]:
     rows: list[Region] = []
     for row in csv.DictReader(io.StringIO(text)):
         values = (row["province"].strip(), row["city"].strip(), row["county"].strip(), row["zipCode"].strip())
-        if values not in seen:
+        if values not in seen and is_answer(*values):
             seen.add(values)
             rows.append(Region(*values, order=len(rows)))
     return rows
@@ -93,9 +110,8 @@ def index() -> RegionIndex:
     by_area: dict[str, list[Region]] = defaultdict(list)
     names: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for row in rows:
-        if POSTCODE.fullmatch(row.postcode):
-            by_postcode[row.postcode].append(row)
-            by_area[row.postcode[:AREA_DIGITS]].append(row)
+        by_postcode[row.postcode].append(row)
+        by_area[row.postcode[:AREA_DIGITS]].append(row)
         for level in LEVELS:
             if level == "county" and row.is_city_row:
                 continue  # the city's own row: its name is the city's

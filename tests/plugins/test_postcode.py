@@ -75,6 +75,23 @@ def lookups() -> list[PostcodeLookup]:
 
 # --- postcode → region -------------------------------------------------------------
 
+def test_the_placeholder_postcode_999999_finds_no_region(login):
+    """The data marks four counties it has no code for with 999999: they are no answer."""
+    assert len(counties_by_code()["999999"]) == 4
+    client = login("agent")
+    html = submit(client, BY_POSTCODE, {"postcode": "999999"}, page=PAGE).get_data(as_text=True)
+    assert 'data-result="none"' in html and 'data-result="nearby"' not in html
+    assert counties_shown(html) == [] and codes_shown(html) == []
+
+
+@pytest.mark.parametrize("fields", [{"county": "黄岛区"}, {"county": "金门县"}, {"address": "青岛市黄岛区"}])
+def test_rows_with_a_placeholder_or_invalid_postcode_are_never_listed(login, fields):
+    client = login("agent")
+    html = submit(client, BY_REGION, fields, page=PAGE).get_data(as_text=True)
+    assert "黄岛区" not in counties_shown(html) and "金门县" not in counties_shown(html)
+    assert "999999" not in codes_shown(html)
+    assert all(re.fullmatch(r"[0-9]{6}", code) for code in codes_shown(html))
+
 def test_known_postcode_shows_its_region_from_the_package_data(login):
     client = login("agent")
     response = submit(client, BY_POSTCODE, {"postcode": "363800"}, page=PAGE)

@@ -77,9 +77,15 @@ def test_the_node_is_declared_by_the_postcode_plugin(app):
     assert LookupNode.outcomes == ("done", "not_found")
 
 
+def answers() -> list[dict[str, str]]:
+    """The rows that can be said: a six-digit postcode other than the placeholder 999999."""
+    return [r for r in csv_rows()
+            if len(r["zipCode"].strip()) == 6 and r["zipCode"].strip().isdigit() and r["zipCode"] != "999999"]
+
+
 def test_every_place_name_of_the_data_has_a_prompt_saying_it(app):
     found = catalog(app)
-    names = {r[level].strip() for r in csv_rows() for level in ("province", "city", "county")}
+    names = {r[level].strip() for r in answers() for level in ("province", "city", "county")}
     for name in names:
         prompt = found[name_prompt(name)]
         assert (prompt.text, prompt.plugin) == (name, "postcode")
@@ -145,6 +151,14 @@ def test_an_unknown_postcode_is_said_so_and_the_caller_tries_again(app):
     assert transcript.variables["POSTLINE_OUTCOME"] == "done"
     assert [(l.query_text, l.result_count, l.user_id) for l in lookups()] == [("123456", 0, None),
                                                                               ("350100", 1, None)]
+
+
+def test_the_placeholder_postcode_999999_is_not_found_and_the_caller_tries_again(app):
+    assert "999999" in codes()  # the data's placeholder rows
+    transcript = call(app, ["999999", "350100"])
+    assert transcript.heard[:5] == [ASK, YOUR_CODE, "digits:999999", UNKNOWN, ASK_AGAIN]
+    assert said(transcript.heard) == ["福建省", "福州市", "闽侯县"]
+    assert [(l.query_text, l.result_count) for l in lookups()] == [("999999", 0), ("350100", 1)]
 
 
 def test_after_three_unknown_postcodes_the_outcome_is_not_found(app):

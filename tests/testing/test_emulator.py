@@ -139,9 +139,9 @@ class TestAnswers:
             'RECORD FILE "vm/2" "wav" "#" 60000',
             'RECORD FILE "vm/3" "wav" "#" 60000',
         ], keys=["#", SILENCE, HANGUP])
-        assert replies == ["200 result=35 (dtmf) endpos=4000",
+        assert replies == ["200 result=35 (dtmf) endpos=16000",
                            "200 result=0 (timeout) endpos=16000",
-                           "200 result=-1 (hangup) endpos=4000\nHANGUP"]
+                           "200 result=-1 (hangup) endpos=16000\nHANGUP"]
         assert transcript.recordings == ["vm/1.wav", "vm/2.wav", "vm/3.wav"]
 
     def test_unknown_command_and_bad_syntax(self, raw_server, background):

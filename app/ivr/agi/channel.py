@@ -17,7 +17,8 @@ lines. Each of its traps is handled here, in one place:
    unsolicited ``HANGUP`` line is swallowed and remembered; ``511`` becomes :class:`Hangup`.
 6. ``result=-1`` on STREAM FILE / GET DATA / SAY: a ``HANGUP`` line already seen, or
    arriving within :data:`HANGUP_GRACE_SECONDS`, means hangup; otherwise a missing sound
-   file, logged as an error, and the call goes on ("" / no digits).
+   file: :class:`~app.ivr.channel.MissingSound`, which the engine treats as any error
+   (apology, then an agent with ``POSTLINE_STATUS=ERROR``).
 7. The reader raises instead of returning "" at EOF, so pyst2's 520 usage loop ends.
 8. :meth:`AGIChannel._quote` escapes ``\\`` and ``"`` and strips CR, LF and NUL, and every
    string argument is quoted; :meth:`send_command` strips CR/LF from the whole line too.
@@ -47,7 +48,7 @@ from asterisk.agi import AGI, AGIAppError, AGIError, AGIResultHangup, AGIUnknown
 from app.ivr.agi.errors import AGIProtocolError, CallDeadline, ConnectionLost, ServerStopping
 from app.ivr.agi.io import DEFAULT_COMMAND_TIMEOUT, DropSink, LineReader, SocketWriter
 from app.ivr.calllog import call_log
-from app.ivr.channel import CallInfo, Hangup
+from app.ivr.channel import CallInfo, Hangup, MissingSound
 from app.ivr.handover import ERROR, Handover
 from app.ivr.masking import mask_digits
 
@@ -120,6 +121,10 @@ class AGIChannel(AGI):
         self._pending = False         # a command was sent and its reply not read yet
         self._handover = threading.Event()
         self.log = call_log(log, "-")
+        #: Put before every prompt name Asterisk is asked to play (``SOUNDS_PREFIX``,
+        #: :mod:`app.ivr.prompts.location`): a relative name is looked up in Asterisk's
+        #: own sounds folder, not in PostLine's.
+        self.sounds_prefix = ""
 
     # -- the environment ------------------------------------------------------------
     def read_environment(self) -> CallInfo:
@@ -251,9 +256,20 @@ class AGIChannel(AGI):
             raise AGIError(f"not a digit in the reply: {self.last_reply!r}") from exc
 
     def _media(self, what: str, command: str, *args: Any, wait_ms: int = 0
-               ) -> dict[str, tuple[str, str]] | None:
-        """A command that plays sound: ``None`` for ``result=-1`` with the caller still
-        there (a missing sound file, logged); :class:`Hangup` when the caller left."""
+               ) -> dict[str, tuple[str, str]]:
+        """A command that plays sound. ``result=-1`` is a :class:`Hangup` when the caller
+        left, else a missing sound file (:class:`MissingSound`, logged)."""
+        result = self._played(command, *args, wait_ms=wait_ms)
+        if result is None:
+            self.log.error("%s %s: Asterisk answered -1 with the caller still on the line "
+                           "(missing sound file)", command, what)
+            raise MissingSound(what)
+        return result
+
+    def _played(self, command: str, *args: Any, wait_ms: int = 0
+                ) -> dict[str, tuple[str, str]] | None:
+        """``None`` for ``result=-1`` with the caller still there; :class:`Hangup` when the
+        caller left."""
         try:
             return self._execute(command, *args, wait_ms=wait_ms)
         except AGIResultHangup as exc:
@@ -262,29 +278,30 @@ class AGIChannel(AGI):
         except AGIAppError as exc:  # result=-1
             if self._hangup_follows():
                 raise Hangup(f"the caller hung up during {command}") from exc
-            self.log.error("%s %s: Asterisk answered -1 with the caller still on the line "
-                           "(missing sound file?)", command, what)
             return None
 
     # -- the Channel protocol ---------------------------------------------------------
     def stream_file(self, prompt: str, escape_digits: str = "", sample_offset: int = 0) -> str:
-        result = self._media(prompt, "STREAM FILE", self._quote(prompt),
+        result = self._media(prompt, "STREAM FILE", self._quote(self._sound(prompt)),
                              self._quote(escape_digits), int(sample_offset))
-        return "" if result is None else self._digit(result)
+        return self._digit(result)
 
     def get_data(self, prompt: str, timeout_ms: int = 5000, max_digits: int = 255
                  ) -> tuple[str, bool]:
         """Trap 9: ``(digits, timed_out)``; ``#`` alone gives ``("", False)``."""
         wait = max(int(timeout_ms), 0) * (int(max_digits) + 1)
-        result = self._media(prompt, "GET DATA", self._quote(prompt), int(timeout_ms),
-                             int(max_digits), wait_ms=wait)
-        if result is None:
-            return "", True
+        self._media(prompt, "GET DATA", self._quote(self._sound(prompt)), int(timeout_ms), int(max_digits),
+                    wait_ms=wait)
         match = _RESULT_DATA.search(self.last_reply)
         digits = match.group(1) if match else ""
         if not _DIGITS.match(digits):
             raise AGIError(f"GET DATA gave no digits: {self.last_reply!r}")
         return digits, bool(_TIMEOUT_FLAG.search(self.last_reply))
+
+    def _sound(self, prompt: str) -> str:
+        if not self.sounds_prefix or prompt.startswith("/"):
+            return prompt
+        return f"{self.sounds_prefix.rstrip('/')}/{prompt}"
 
     def wait_for_digit(self, timeout_ms: int = 5000) -> str:
         try:
@@ -297,12 +314,12 @@ class AGIChannel(AGI):
     def say_digits(self, digits: str, escape_digits: str = "") -> str:
         result = self._media("(digits)", "SAY DIGITS", self._quote(digits),
                              self._quote(escape_digits))
-        return "" if result is None else self._digit(result)
+        return self._digit(result)
 
     def say_number(self, number: int, escape_digits: str = "") -> str:
         result = self._media("(number)", "SAY NUMBER", self._quote(int(number)),
                              self._quote(escape_digits))
-        return "" if result is None else self._digit(result)
+        return self._digit(result)
 
     def record_file(self, filename: str, fmt: str = "wav", escape_digits: str = "#",
                     timeout_ms: int = 60000, silence_seconds: int = 0, beep: bool = True
@@ -317,7 +334,7 @@ class AGIChannel(AGI):
         if silence_seconds > 0:
             args.append(f"s={int(silence_seconds)}")
         wait = int(timeout_ms) if timeout_ms > 0 else self._until_deadline_ms()
-        result = self._media(filename, "RECORD FILE", *args, wait_ms=wait)
+        result = self._played("RECORD FILE", *args, wait_ms=wait)
         match = _RESULT_DATA.search(self.last_reply)
         flag = (match.group(2) or "") if match else ""
         if result is None:

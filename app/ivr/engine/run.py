@@ -22,7 +22,7 @@ from app.calls.models import ERROR, HUNG_UP, SELF_SERVED, TRANSFERRED, CallRecor
 from app.extensions import db
 from app.ivr import flows, handover
 from app.ivr.call import Call, PathEntry
-from app.ivr.channel import Channel, Hangup
+from app.ivr.channel import Channel, Hangup, MissingSound
 from app.ivr.control import (
     AgentRequested,
     CallControl,
@@ -227,7 +227,7 @@ class CallRun:
         """Apology, then the dialplan hands the call to the line's queue. The log gets the
         traceback with every secret of the call masked; the caller and Asterisk get none."""
         call = self.call
-        if isinstance(exc, (FlowRuntimeError, flows.FlowError)):  # configuration: one line says it
+        if isinstance(exc, (FlowRuntimeError, flows.FlowError, MissingSound)):  # one line says it
             detail = call.scrub(f"{type(exc).__name__}: {exc}")
         else:
             detail = call.scrub("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))

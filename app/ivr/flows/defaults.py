@@ -62,7 +62,7 @@ def flow_11185(node_types: dict[str, type]) -> dict[str, Any]:
         _step("ems", "core.transfer", {"queue": "ems", "service": "邮件查询与速递"}),
         _step("press", "core.transfer", {"queue": "press", "service": "报刊订阅"}),
         _step("complaint", "core.transfer", {"queue": "complaint", "service": "投诉与建议"}),
-        _step("closed", "core.play", {"prompt": "closed-11185"}, {"done": "voicemail"}),
+        _step("closed", "core.hours", None, {"done": "voicemail"}),
         _step("voicemail", "core.voicemail", None, {"done": "bye"}),
         _step("bye", "core.hangup"),
     ]
@@ -87,7 +87,7 @@ def flow_12329(node_types: dict[str, type]) -> dict[str, Any]:
         _step("personal", "core.transfer", {"service": "个人公积金业务"}),
         _step("loan", "core.transfer", {"queue": "12329-loan", "service": "公积金贷款"}),
         _step("policy", "core.play", {"prompt": "policy-12329"}, {"done": "menu"}),
-        _step("closed", "core.play", {"prompt": "closed-12329"}, {"done": "voicemail"}),
+        _step("closed", "core.hours", {"prompt": "closed-intro-12329"}, {"done": "voicemail"}),
         _step("voicemail", "core.voicemail", None, {"done": "bye"}),
         _step("bye", "core.hangup"),
     ]}

@@ -9,6 +9,7 @@ from app.declarations import IVRNode
 from app.ivr.nodes.base import CheckContext, Issue, Node, Param, make_node, node_facts
 from app.ivr.nodes.basic import GotoNode, HangupNode, MenuNode, PlayNode
 from app.ivr.nodes.blacklist import BlacklistNode
+from app.ivr.nodes.hours import HoursNode
 from app.ivr.nodes.survey import SurveyNode
 from app.ivr.nodes.time_condition import TimeConditionNode
 from app.ivr.nodes.transfer import TransferNode
@@ -22,6 +23,7 @@ def core_nodes() -> list[IVRNode]:
         IVRNode("core.play", _l("Play a prompt"), PlayNode, weight=10),
         IVRNode("core.menu", _l("Menu"), MenuNode, weight=11),
         IVRNode("core.time_condition", _l("Opening hours"), TimeConditionNode, weight=12),
+        IVRNode("core.hours", _l("Say the opening hours"), HoursNode, weight=12),
         IVRNode("core.blacklist", _l("Blacklist"), BlacklistNode, weight=13),
         IVRNode("core.transfer", _l("Transfer to an agent"), TransferNode, weight=14),
         IVRNode("core.voicemail", _l("Voice message"), VoicemailNode, weight=15),

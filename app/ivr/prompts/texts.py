@@ -35,6 +35,17 @@ MONEY_MINUS = "money-minus"
 DATE_YEAR = "date-year"
 DATE_MONTH = "date-month"
 DATE_DAY = "date-day"
+# the line's opening hours, spoken from its calendar (:func:`app.ivr.speech.hours_pieces`)
+HOURS_INTRO = "hours-intro"
+HOURS_EVERY_DAY = "hours-every-day"
+HOURS_ALWAYS = "hours-always"
+HOURS_NEVER = "hours-never"
+HOURS_TO = "hours-to"
+HOURS_AND = "hours-and"
+HOURS_OCLOCK = "hours-oclock"
+HOURS_HALF = "hours-half"
+HOURS_MINUTE = "hours-minute"
+WEEKDAY_NAMES = {day: f"weekday-{day}" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 PROMPTS: dict[str, str] = {
     # the call verbs
@@ -62,14 +73,28 @@ PROMPTS: dict[str, str] = {
     DATE_YEAR: "年",
     DATE_MONTH: "月",
     DATE_DAY: "日",
+    # opening hours: "人工服务时间为" + e.g. "每天" "8" "点" "至" "20" "点"
+    HOURS_INTRO: "您好，现在不是人工服务时间，人工服务时间为",
+    HOURS_EVERY_DAY: "每天",
+    HOURS_ALWAYS: "全天二十四小时",
+    HOURS_NEVER: "暂停",
+    HOURS_TO: "至",
+    HOURS_AND: "和",
+    HOURS_OCLOCK: "点",
+    HOURS_HALF: "半",
+    HOURS_MINUTE: "分",
+    **dict(zip(WEEKDAY_NAMES.values(), ("周一", "周二", "周三", "周四", "周五", "周六", "周日"))),
     # the default flows of `postline demo load`
     "welcome-11185": "您好，欢迎致电中国邮政客户服务热线。",
     "menu-11185": "邮政编码查询请按一，邮件查询与速递业务请按二，报刊订阅请按三，投诉与建议请按四，"
                   "人工服务请按零，重听请按星号键。",
+    # the closed-hours sentences of earlier default flows; they state hours that may no
+    # longer be the line's (the lines page warns): the default flows now use core.hours
     "closed-11185": "您好，现在不是人工服务时间，人工服务时间为每天八点至二十点。",
     "welcome-12329": "您好，欢迎致电住房公积金服务热线。",
     "menu-12329": "个人公积金业务请按一，贷款业务请按二，政策咨询请按三，人工服务请按零，重听请按星号键。",
     "closed-12329": "您好，现在不是工作时间，人工服务时间为工作日八点半至十七点半。",
+    "closed-intro-12329": "您好，现在不是工作时间，人工服务时间为",
     "policy-12329": "公积金缴存、提取和贷款政策，请登录住房公积金管理中心网站查询，或在工作时间按零咨询人工服务。",
 }
 

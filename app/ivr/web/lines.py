@@ -25,6 +25,8 @@ from app.auth.permissions import permission_required
 from app.calendars.hours import WEEKDAYS, HoursError, normalise, week_text
 from app.calendars.models import BusinessCalendar, CalendarDay
 from app.extensions import db
+from app.ivr.flows.hours import stale_hours
+from app.ivr.lines import find_line
 from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.web.blueprint import bp
 from app.ivr.web.forms import ActionForm, HolidayForm, LineForm
@@ -120,9 +122,10 @@ def _line_form(line: IVRLine, formdata: Any = None) -> LineForm:
 
 
 def _render(line: IVRLine, form: LineForm, holiday_form: HolidayForm, status: int = 200) -> tuple[str, int]:
+    info = find_line(line.number) if line.active else None
     return render_template("ivr/line.html", line=line, form=form, holiday_form=holiday_form,
                            holidays=_holidays(line), weekdays=WEEKDAYS, hours_hint=HOURS_HINT,
-                           action_form=ActionForm()), status
+                           action_form=ActionForm(), stale=stale_hours(info) if info else []), status
 
 
 @bp.route("/lines")

@@ -14,7 +14,7 @@ from asterisk.agi import AGIError, AGIUsageError
 
 from app.ivr.agi.channel import AGIChannel, call_info_from_env
 from app.ivr.agi.errors import AGIProtocolError, CallDeadline, ConnectionLost, ServerStopping
-from app.ivr.channel import Channel, Hangup
+from app.ivr.channel import Channel, Hangup, MissingSound
 from app.ivr.masking import mask_digits
 from app.testing.asterisk import asterisk_env, env_block, parse_args
 from app.testing.wire import WAIT, in_thread
@@ -144,28 +144,32 @@ class TestTrap6MinusOne:
         with pytest.raises(Hangup):
             channel.stream_file("welcome")
 
-    def test_minus_one_alone_is_a_missing_sound_file_and_the_call_goes_on(self, wire, caplog):
+    def test_minus_one_alone_is_a_missing_sound_file_and_the_channel_stays_usable(self, wire, caplog):
         channel = wire.start()
         wire.asterisk.send("200 result=-1 endpos=0\n")
-        assert channel.stream_file("no-such-prompt", "1") == ""
-        assert not channel.hung_up
+        with pytest.raises(MissingSound) as caught:
+            channel.stream_file("no-such-prompt", "1")
+        assert caught.value.prompt == "no-such-prompt" and not channel.hung_up
         assert any("no-such-prompt" in r.getMessage() and r.levelno == logging.ERROR
                    for r in caplog.records)
         wire.asterisk.send("200 result=1\n")
-        channel.set_variable("POSTLINE_STATUS", "OK")  # the call goes on
+        channel.set_variable("POSTLINE_STATUS", "ERROR")  # the engine can still hand over
 
     def test_a_late_hangup_shows_as_511_at_the_next_command(self, wire):
         channel = wire.start()
         wire.asterisk.send("200 result=-1 endpos=0\n")
-        assert channel.stream_file("welcome") == ""
+        with pytest.raises(MissingSound):
+            channel.stream_file("welcome")
         wire.asterisk.send("511 Command Not Permitted on a dead channel or intercept routine\n")
         with pytest.raises(Hangup):
             channel.stream_file("menu")
 
-    def test_get_data_with_a_missing_prompt_gives_no_digits(self, wire):
+    def test_get_data_with_a_missing_prompt_is_a_missing_sound_not_silence(self, wire):
         channel = wire.start()
         wire.asterisk.send("200 result=-1\n")
-        assert channel.get_data("no-such-prompt", 3000, 6) == ("", True)
+        with pytest.raises(MissingSound) as caught:
+            channel.get_data("no-such-prompt", 3000, 6)
+        assert caught.value.prompt == "no-such-prompt"
 
     def test_say_digits_minus_one_then_hangup(self, wire):
         channel = wire.start()

@@ -261,8 +261,9 @@ def test_a_blacklisted_caller_hears_a_polite_refusal(app, demo):
 
 def test_after_hours_the_caller_leaves_a_voice_message(app, demo, tmp_path):
     transcript = run("11185", [], now=MONDAY_22H, caller="13800000005", record_seconds=17)
-    assert transcript.heard == ["welcome-11185", "closed-11185", "voicemail-intro",
-                                "voicemail-thanks", "goodbye"]
+    assert transcript.heard == ["welcome-11185", "hours-intro", "hours-every-day", "number:8",
+                                "hours-oclock", "hours-to", "number:20", "hours-oclock",
+                                "voicemail-intro", "voicemail-thanks", "goodbye"]
     (message,) = db.session.scalars(select(Voicemail))
     record = records()[-1]
     assert (message.caller, message.line, message.duration_s, message.call_id, message.status) == \

@@ -17,7 +17,7 @@ from app.declarations import IVRNode
 from app.extensions import db
 from app.ivr import flows
 from app.ivr.flows import defaults as default_flows
-from app.ivr.models import IVRFlow, IVRLine
+from app.ivr.models import IVRFlow, IVRLine, Voicemail
 from app.testing.asterisk import start_agi_server
 
 PIN = "864209"
@@ -94,3 +94,47 @@ def test_an_error_in_a_node_hands_the_caller_over_and_logs_no_pin(server, caplog
     assert records()[-1].outcome == "error"
     assert "backend down" in caplog.text
     assert PIN not in caplog.text and ACCOUNT not in caplog.text
+
+
+def test_a_missing_prompt_is_an_apology_and_an_agent_not_silence(server):
+    transcript = server.call("ivr?line=11185", missing={"menu-11185"})
+    assert transcript.ok, transcript.failures
+    assert transcript.heard == ["welcome-11185", "sorry-error"]
+    assert transcript.status == "ERROR" and transcript.variables["POSTLINE_QUEUE"] == "11185"
+    (record,) = records()
+    assert record.outcome == "error" and "menu-11185" in record.reason
+
+
+def test_a_missing_apology_still_hands_the_caller_to_an_agent(server):
+    transcript = server.call("ivr?line=11185", missing={"welcome-11185", "sorry-error"})
+    assert transcript.ok, transcript.failures
+    assert transcript.status == "ERROR" and transcript.variables["POSTLINE_QUEUE"] == "11185"
+    assert "welcome-11185" in records()[-1].reason
+
+
+def test_a_voice_message_keeps_its_length_whatever_the_uniqueid(server, tmp_path):
+    """Real uniqueids are ``epoch.seq``: the dot is no file suffix."""
+    transcript = server.call("node/core.voicemail?line=11185", env={"agi_uniqueid": "1733097600.42"},
+                             keys=["#"], record_seconds=7)
+    assert transcript.ok, transcript.failures
+    (written,) = transcript.recordings
+    assert written.endswith("/1733097600.42-voicemail.wav")
+    (message,) = db.session.scalars(select(Voicemail)).all()
+    assert message.duration_s == 7 and message.path.endswith("1733097600.42-voicemail.wav")
+    assert (tmp_path / "recordings" / message.path).is_file()
+
+
+def test_asterisk_is_given_the_prompts_absolute_path_by_default(app, tmp_path):
+    """A relative name would be looked up in Asterisk's own sounds folder."""
+    default_flows.load()
+    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).calendar.hours = "{}"
+    db.session.commit()
+    app.config.update(SOUNDS_PREFIX=None, SOUNDS_DIR=str(tmp_path / "sounds"))
+    running = start_agi_server(app=app)
+    try:
+        transcript = running.call("ivr?line=11185", keys=["2"])
+    finally:
+        running.stop()
+    assert transcript.ok, transcript.failures
+    assert transcript.heard[:2] == [str(tmp_path / "sounds" / "welcome-11185"),
+                                    str(tmp_path / "sounds" / "menu-11185")]

@@ -43,11 +43,11 @@ def _line(number: str) -> IVRLine:
 
 
 def _closed(app, number: str, when: datetime) -> bool:
-    """Whether a call at ``when`` takes the line's closed branch (the flows play
-    ``closed-<number>`` there and ``welcome-`` then the menu otherwise)."""
+    """Whether a call at ``when`` takes the line's closed branch (the flows say the hours
+    and offer the voice mailbox there, and play ``welcome-`` then the menu otherwise)."""
     heard = simulate(app, number, [HANGUP], now=when).heard
     assert heard[0] == f"welcome-{number}"
-    return f"closed-{number}" in heard
+    return "voicemail-intro" in heard
 
 
 def _line_form(number: str, **changes: str) -> dict[str, str]:
@@ -82,6 +82,10 @@ def test_edited_hours_send_the_next_call_to_the_closed_branch(loaded, login):
     assert json.loads(line.calendar.hours) == {day: "09:00-12:00" for day in WEEK}
     assert _closed(loaded, "11185", MONDAY_15H)
     assert not _closed(loaded, "11185", MONDAY_10H)
+    # and the closed announcement says the new hours, not the old ones
+    heard = simulate(loaded, "11185", [HANGUP], now=MONDAY_15H).heard
+    assert heard[1:8] == ["hours-intro", "hours-every-day", "number:9", "hours-oclock", "hours-to",
+                          "number:12", "hours-oclock"]
     # the change is in the audit trail
     assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
         AuditLog.object_type.ilike("%line%"), AuditLog.action == "update")) >= 1
@@ -206,3 +210,27 @@ def test_agents_may_not_see_or_change_lines(loaded, login):
                   page="/").status_code == 403
     assert _line("12329").calendar.hours == hours
     assert db.session.scalar(select(func.count()).select_from(CalendarDay)) == holidays
+
+
+def test_the_line_page_warns_when_a_prompt_of_its_flow_states_other_hours(loaded, login):
+    """Earlier default flows played “…每天八点至二十点” whatever the line's hours were."""
+    from app.ivr import flows
+
+    flows.save_version("old-11185", {"steps": [
+        {"id": "closed", "type": "core.play", "params": {"prompt": "closed-11185"}, "next": {"done": "bye"}},
+        {"id": "bye", "type": "core.hangup"}]})
+    line = _line("11185")
+    line.flow_id = db.session.scalar(select(IVRFlow.id).where(IVRFlow.name == "old-11185"))
+    db.session.commit()
+    client = login("teamlead")
+    page = client.get("/ivr/lines/11185").get_data(as_text=True)
+    assert "data-stale-hours" not in page  # 08:00-20:00: the prompt still says the truth
+    submit(client, "/ivr/lines/11185", _line_form("11185", **{day: "09:00-12:00" for day in WEEK}))
+    page = client.get("/ivr/lines/11185").get_data(as_text=True)
+    assert "data-stale-hours" in page and "closed-11185" in page and "每天八点至二十点" in page
+
+
+def test_the_default_flows_say_the_hours_from_the_calendar_and_get_no_warning(loaded, login):
+    client = login("teamlead")
+    for number in ("11185", "12329"):
+        assert "data-stale-hours" not in client.get(f"/ivr/lines/{number}").get_data(as_text=True)

@@ -137,7 +137,8 @@ def test_simulator_shows_what_the_caller_hears_and_writes_nothing(loaded, login,
     # Sunday is closed on 12329: the caller reaches the voice mailbox (dry run: nothing stored)
     html = submit(client, "/ivr/simulator", {"line": "12329", "inputs": "h",
                                               "when": "2026-03-08T10:00"}).get_data(as_text=True)
-    assert "closed-12329" in html and prompts["closed-12329"].text in html
+    assert "closed-intro-12329" in html and prompts["closed-intro-12329"].text in html
+    assert "hours-to" in html  # the hours, said from the line's calendar
     assert "留言" in html and str(tmp_path) not in html  # the recording, not the server's file path
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(CallRecord)) == 0
