@@ -14,7 +14,10 @@ from the environment only, because it is needed before ``config.py`` can be foun
 ``postgres://`` and ``postgresql://`` URLs are used with the psycopg 3 driver."""
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 #: The key shipped in the code. ``create_app`` refuses to run in production with it,
 #: because anyone who reads this file could forge a session cookie.
