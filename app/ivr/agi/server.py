@@ -126,7 +126,7 @@ class AGIServer(socketserver.ThreadingTCPServer):
             channel = AGIChannel(request, command_timeout=settings.command_timeout,
                                  deadline=time.monotonic() + settings.call_deadline)
             try:
-                info = channel.read_environment(timeout=settings.env_timeout)
+                channel.read_environment(timeout=settings.env_timeout)
             except Hangup as exc:
                 log.warning("dropped a connection that sent no valid AGI environment: %s", exc)
                 return
