@@ -94,3 +94,12 @@ def test_an_error_in_a_node_hands_the_caller_over_and_logs_no_pin(server, caplog
     assert records()[-1].outcome == "error"
     assert "backend down" in caplog.text
     assert PIN not in caplog.text and ACCOUNT not in caplog.text
+
+
+@pytest.mark.parametrize("level", [logging.INFO, logging.DEBUG])
+def test_the_callers_number_is_masked_in_the_log_at_every_level(server, caplog, level):
+    caplog.set_level(level)
+    transcript = server.call("ivr?line=11185", keys=["2"], env={"agi_callerid": "13800138000"})
+    assert transcript.ok, transcript.failures
+    assert "call from *******8000 on line 11185" in caplog.text
+    assert "13800138000" not in caplog.text
