@@ -275,6 +275,7 @@ class TestStopping:
             channel.set_variable("POSTLINE_STATUS", "OK")
 
         monkeypatch.setattr(commands_module, "build_handler", lambda app: handler)
+        monkeypatch.setattr(commands_module, "start_up", lambda app: None)  # no database here
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -373,7 +374,8 @@ class TestLogs:
 
 
 class TestStartUp:
-    def test_a_taken_port_is_one_line(self, caplog):
+    def test_a_taken_port_is_one_line(self, caplog, monkeypatch):
+        monkeypatch.setattr(commands_module, "start_up", lambda app: None)  # no database here
         caplog.set_level(logging.INFO, logger="postline.agi")  # restored after the test
         with socket.socket() as squatter:
             squatter.bind(("127.0.0.1", 0))
