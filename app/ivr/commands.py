@@ -13,7 +13,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app.audit.acting import as_cli_user
+from app.audit.acting import acting_as, as_cli_user
+from app.calls.lost import close_lost_calls
 from app.ivr import prompts
 from app.ivr.agi.channel import AGIChannel
 from app.ivr.agi.server import AGISettings, Handler, serve_until_stopped
@@ -89,10 +90,12 @@ def build_handler(app: Flask) -> Handler:
 
 
 def start_up(app: Flask) -> None:
-    """Before the port opens: build what every call shares (the node types and the prompt
-    catalog, which reads the plugins' data: the postcode index with its place names), so
-    that a burst of calls right after a start finds it ready."""
-    with app.app_context():
+    """Before the port opens: close the call records a previous process left open
+    (:mod:`app.calls.lost`), and build what every call shares (the node types and the
+    prompt catalog, which reads the plugins' data: the postcode index with its place
+    names), so that a burst of calls right after a start finds it ready."""
+    with app.app_context(), acting_as("agi"):
+        close_lost_calls()
         node_types(app)
         prompts.catalog(app)
 
