@@ -73,6 +73,9 @@ class Defaults:
     AGI_ENV_TIMEOUT = 5
     #: On SIGTERM, calls in progress get this long (seconds) before they go to agents.
     AGI_STOP_GRACE = 30
+    #: Seconds between the worker's checks that it still holds the site's scheduler lock
+    #: (on PostgreSQL the lock goes with its connection); a lost lock pauses the jobs.
+    WORKER_LOCK_CHECK_SECONDS = 30
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""
