@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.acting import acting_as
 from app.extensions import db
+from app.logging_setup import configure_logging
 from app.pluginhost import collect
 from app.pluginhost.naming import job_id
 from app.worker.stopping import stop_on_signals
@@ -203,7 +204,7 @@ def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
     ``WORKER_LOCK_CHECK_SECONDS``: when it is lost, the jobs are paused at once (another
     worker may be running them now) and the worker waits to take it again."""
     global _worker_app
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging("worker")
     stop = stop or stop_on_signals()
     _worker_app = app
     check_every = float(app.config.get("WORKER_LOCK_CHECK_SECONDS", 30))
