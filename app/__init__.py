@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import DEFAULT_SECRET_KEY, Defaults
+from app.config import DEFAULT_SECRET_KEY, Defaults, SettingError, settings_from_environment
 
 
 class ConfigurationError(RuntimeError):
@@ -19,8 +19,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     folder (it is needed before ``config.py`` can be read, so it is not a setting)."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path_from_env())
     app.config.from_object(Defaults)
+    defaults = dict(app.config)  # Flask's and ours: what types an environment variable
     app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("POSTLINE")
+    try:
+        app.config.update(settings_from_environment(os.environ, "POSTLINE_", defaults))
+    except SettingError as exc:
+        raise ConfigurationError(str(exc)) from None
     if config:
         app.config.update(config)
     _check_secret_key(app)

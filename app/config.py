@@ -2,8 +2,9 @@
 and then through ``POSTLINE_*`` environment variables (``POSTLINE_DATABASE_URL``...).
 
 Precedence, lowest first: these defaults, ``config.py`` in the instance folder,
-``POSTLINE_<NAME>`` environment variables (values are parsed as JSON where they can be, so
-``POSTLINE_WEB_PORT=8000`` is an int and ``POSTLINE_SKIP_BROKEN_PLUGINS=true`` a bool), and
+``POSTLINE_<NAME>`` environment variables (typed by the setting's default here, so
+``POSTLINE_WEB_PORT=8000`` is an int, ``POSTLINE_SKIP_BROKEN_PLUGINS=true`` a bool and
+``POSTLINE_SECRET_KEY=12345`` stays text; see :func:`settings_from_environment`), and
 last the dict given to ``create_app`` (tests).
 
 The instance folder is ``instance/`` beside the ``app`` package in a source checkout (Flask's
@@ -14,7 +15,10 @@ from the environment only, because it is needed before ``config.py`` can be foun
 ``postgres://`` and ``postgresql://`` URLs are used with the psycopg 3 driver."""
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 #: The key shipped in the code. ``create_app`` refuses to run in production with it,
 #: because anyone who reads this file could forge a session cookie.
@@ -64,8 +68,14 @@ class Defaults:
     AGI_COMMAND_TIMEOUT = 60
     #: No call stays in the IVR longer than this (seconds); then it goes to an agent.
     AGI_CALL_DEADLINE = 1800
+    #: Seconds a new connection has to send its AGI environment; until then it is not a
+    #: call and takes none of the ``AGI_MAX_CALLS`` slots (Asterisk sends it at once).
+    AGI_ENV_TIMEOUT = 5
     #: On SIGTERM, calls in progress get this long (seconds) before they go to agents.
     AGI_STOP_GRACE = 30
+    #: Seconds between the worker's checks that it still holds the site's scheduler lock
+    #: (on PostgreSQL the lock goes with its connection); a lost lock pauses the jobs.
+    WORKER_LOCK_CHECK_SECONDS = 30
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""
@@ -81,3 +91,64 @@ class Defaults:
     SOUNDS_PREFIX: str | None = None
     #: Asterisk's sounds folder (``astsoundsdir``), for ``postline prompts check``.
     ASTERISK_SOUNDS_DIR = "/var/lib/asterisk/sounds"
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value its setting cannot take (one line: which
+    variable, what was expected, what it held)."""
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def settings_from_environment(environ: Mapping[str, str], prefix: str,
+                              defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``<prefix><NAME>`` variables of ``environ`` as settings, each typed by its
+    default: a text default keeps the raw text (``POSTLINE_SECRET_KEY=12345`` is the string
+    ``"12345"``), a bool, int, float or timedelta default (seconds) is parsed, and a bad
+    value is a :class:`SettingError`. A setting with no default (or a ``None``, list or dict
+    one) is read as JSON, falling back to the text. ``NAME__KEY`` sets one key of a dict
+    setting, as Flask's ``from_prefixed_env`` does."""
+    found: dict[str, Any] = {}
+    for variable in sorted(environ):
+        if not variable.startswith(prefix):
+            continue
+        name, raw = variable[len(prefix):], environ[variable]
+        if "__" not in name:
+            found[name] = typed_value(variable, raw, defaults.get(name))
+            continue
+        head, *keys = name.split("__")
+        current = found.setdefault(head, dict(defaults.get(head) or {}))
+        for key in keys[:-1]:
+            current = current.setdefault(key, {})
+        current[keys[-1]] = typed_value(variable, raw, None)
+    return found
+
+
+def typed_value(variable: str, raw: str, default: Any) -> Any:
+    """``raw`` as a value of ``default``'s type (see :func:`settings_from_environment`)."""
+    if isinstance(default, str):
+        return raw
+    if isinstance(default, bool):
+        word = raw.strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise SettingError(f"{variable}: expected true or false, got {raw!r}")
+    if isinstance(default, (int, float, timedelta)):
+        kind = int if isinstance(default, int) else float
+        try:
+            number = kind(raw.strip())
+        except ValueError:
+            expected = "a whole number" if kind is int else "a number"
+            raise SettingError(f"{variable}: expected {expected}"
+                               f"{' of seconds' if isinstance(default, timedelta) else ''}, "
+                               f"got {raw!r}") from None
+        return timedelta(seconds=number) if isinstance(default, timedelta) else number
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if isinstance(default, (list, dict)) and not isinstance(value, type(default)):
+        raise SettingError(f"{variable}: expected a JSON {type(default).__name__}, got {raw!r}")
+    return value

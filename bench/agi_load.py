@@ -4,6 +4,7 @@
     .venv/bin/python bench/agi_load.py --calls 2000 --concurrency 500
     .venv/bin/python bench/agi_load.py --calls 300 --concurrency 50
     .venv/bin/python bench/agi_load.py --database-url postgresql://user@/postline_bench
+    .venv/bin/python bench/agi_load.py --burst --calls 300 --concurrency 300
 
 What it does, all on loopback, bounded in calls and time, and stopping by itself:
 
@@ -30,6 +31,10 @@ An error is: a connection that failed, a protocol failure seen by the emulator, 
 did not end with ``POSTLINE_STATUS=OK`` and a queue, a command sequence that differs from the
 probe call's, or an ERROR line in the server's log. BUSY refusals (over ``AGI_MAX_CALLS``)
 count as errors too and are shown apart.
+
+``--burst`` skips the probe call, so the load meets a server that has served no call yet (300
+callers at once right after a start); the command sequence is not compared, and the
+postcode lookups counted in the database are checked against the calls that made one.
 
 ``--profile FILE`` runs the server with cProfile in every call thread and writes the merged
 statistics (``python -m pstats FILE``)."""
@@ -97,6 +102,23 @@ def prepare_instance(env: dict[str, str], line: str) -> dict:
     out = subprocess.run([PYTHON, "-c", SETUP_SNIPPET, line], env=env, check=True, cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+COUNT_SNIPPET = r"""
+from app import create_app
+from app.extensions import db
+from sqlalchemy import text
+app = create_app()
+with app.app_context():
+    print(db.session.execute(text("SELECT count(*) FROM postcode_lookup")).scalar())
+"""
+
+
+def lookups_counted(env: dict[str, str]) -> int:
+    """Rows in ``postcode_lookup`` (after ``postline agi`` stopped and flushed its counts)."""
+    out = subprocess.run([PYTHON, "-c", COUNT_SNIPPET], env=env, check=True, cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    return int(out.stdout.strip().splitlines()[-1])
 
 
 def keys_from_flow(flow: dict, postcode: str) -> list[str]:
@@ -419,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=600, help="seconds for each run (default 600)")
     ap.add_argument("--patience", type=float, default=30, help="seconds a caller waits for a command")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare-server run")
+    ap.add_argument("--burst", action="store_true",
+                    help="no probe call first: the callers meet a fresh server (implies --no-bare)")
     ap.add_argument("--profile", help="cProfile the server's call threads into this file")
     ap.add_argument("--json", help="also write the figures as JSON here")
     opts = ap.parse_args(argv)
@@ -450,12 +474,14 @@ def main(argv: list[str] | None = None) -> int:
     server = Server(env, port, workdir, opts.profile)
     try:
         address = ("127.0.0.1", port)
-        probe = TimedAsterisk(address, script, keys=keys, patience=opts.patience).run()
-        if probe.failures or probe.status != "OK":
-            raise SystemExit(f"the probe call failed: {probe.failures} {probe.variables}\n"
-                             + "\n".join(f"  {s.command} -> {s.reply}" for s in probe.steps))
-        print("probe call:", " | ".join(probe.commands))
-        expected = verbs(probe.steps)
+        expected = None
+        if not opts.burst:
+            probe = TimedAsterisk(address, script, keys=keys, patience=opts.patience).run()
+            if probe.failures or probe.status != "OK":
+                raise SystemExit(f"the probe call failed: {probe.failures} {probe.variables}\n"
+                                 + "\n".join(f"  {s.command} -> {s.reply}" for s in probe.steps))
+            print("probe call:", " | ".join(probe.commands))
+            expected = verbs(probe.steps)
         cpu_before = server.cpu_seconds()
         res = load(address, script, keys, opts.calls, opts.concurrency, expected, opts.think,
                    opts.patience, opts.time_limit, opts.rate)
@@ -472,10 +498,18 @@ def main(argv: list[str] | None = None) -> int:
         ours["errors"] += len(errors)
         ours["error_kinds"]["ERROR lines in the server log"] = len(errors)
         ours["error_examples"]["ERROR lines in the server log"] = errors[0][:300]
+    if opts.burst:
+        counted = lookups_counted(env)
+        ours["postcode_lookups_counted"] = counted
+        print(f"postcode lookups counted: {counted} for {opts.calls} calls placed "
+              f"({len(res.done)} without any error)")
+        if counted < len(res.done) and len(keys) > 1:  # every call that went right typed one
+            ours["errors"] += 1
+            ours["error_kinds"]["lookup counts missing"] = len(res.done) - counted
     show(ours)
     results.append(ours)
 
-    if not opts.no_bare:
+    if not opts.no_bare and not opts.burst:
         bare = BareServer(probe.commands)
         thread = threading.Thread(target=bare.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         thread.start()

@@ -116,3 +116,39 @@ def test_postline_init_writes_a_private_random_key_once_and_the_app_uses_it(
     monkeypatch.setenv("POSTLINE_INSTANCE_PATH", str(fresh))
     app = create_app({"DATABASE_URL": site.database_url})
     assert app.config["SECRET_KEY"] == key and app.config["ENV"] == "production"
+
+
+def test_environment_values_are_typed_by_their_default(instance, monkeypatch):
+    monkeypatch.setenv("POSTLINE_SECRET_KEY", "12345")
+    monkeypatch.setenv("POSTLINE_TIMEZONE", "true")
+    monkeypatch.setenv("POSTLINE_AGI_MAX_CALLS", "600")
+    monkeypatch.setenv("POSTLINE_SESSION_COOKIE_SECURE", "yes")
+    monkeypatch.setenv("POSTLINE_LOGIN_FAILURE_WINDOW", "600")
+    monkeypatch.setenv("POSTLINE_SQLALCHEMY_ENGINE_OPTIONS__pool_size", "3")
+    app = create_app({"TESTING": True})
+    assert app.config["SECRET_KEY"] == "12345"  # text stays text, even when it looks like a number
+    assert app.config["TIMEZONE"] == "true"
+    assert app.config["AGI_MAX_CALLS"] == 600
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["LOGIN_FAILURE_WINDOW"].total_seconds() == 600
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 3
+
+
+@pytest.mark.parametrize("variable, value, expected", [
+    ("POSTLINE_AGI_MAX_CALLS", "lots", "POSTLINE_AGI_MAX_CALLS: expected a whole number, got 'lots'"),
+    ("POSTLINE_SKIP_BROKEN_PLUGINS", "maybe", "POSTLINE_SKIP_BROKEN_PLUGINS: expected true or false"),
+    ("POSTLINE_LOGIN_FAILURE_WINDOW", "15m", "expected a number of seconds, got '15m'"),
+])
+def test_a_bad_environment_value_is_one_clear_line(instance, monkeypatch, variable, value, expected):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=re.escape(expected)) as refused:
+        create_app({"TESTING": True})
+    assert "\n" not in str(refused.value)
+
+
+def test_a_bad_environment_value_stops_the_command_with_one_line(postline_databases, tmp_path):
+    site = Site(postline_databases.new("sqlite"), tmp_path)
+    refused = site.run("users", "list", env=site.env(POSTLINE_AGI_MAX_CALLS="many"))
+    assert refused.returncode == 1
+    assert one_line(refused.stderr) == ("postline: POSTLINE_AGI_MAX_CALLS: expected a whole number, "
+                                        "got 'many'")

@@ -1,5 +1,18 @@
 """The calls room has no pages or commands of its own: importing it puts the call record
-into the models; the IVR writes the records, the desk and the statistics read them."""
+into the models; the IVR writes the records, the desk and the statistics read them. Its one
+declaration is the job that closes the records a dead IVR process left open."""
 from __future__ import annotations
 
 from app.calls import models  # noqa: F401
+from app.calls.lost import close_lost_calls_job
+from app.declarations import Job
+from app.hookspecs import hookimpl
+
+#: How often the worker looks for call records left open.
+LOST_CALLS_MINUTES = 5
+
+
+@hookimpl
+def postline_jobs() -> list[Job]:
+    return [Job("close_lost_calls", close_lost_calls_job, "interval", {"minutes": LOST_CALLS_MINUTES},
+                title="Close call records left open by a stopped IVR")]

@@ -22,6 +22,9 @@ VOICEMAIL = "voicemail"
 HUNG_UP = "hung_up"          # the call ended in the IVR: caller hung up, no input, refusal
 ERROR = "error"
 OUTCOMES = (SELF_SERVED, TRANSFERRED, VOICEMAIL, HUNG_UP, ERROR)
+#: Not a way out of a flow: the record of a call whose ``postline agi`` died under it,
+#: closed afterwards by :func:`app.calls.lost.close_lost_calls`.
+LOST = "lost"
 
 
 class CallRecord(db.Model):

@@ -12,6 +12,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from app.logging_setup import configure_logging
+
 log = logging.getLogger("postline.serve")
 
 ROLES = ("web", "agi", "worker")
@@ -30,7 +32,7 @@ def serve(app: Flask) -> int:
     code: 0 after a requested stop, 1 when a role died by itself."""
     from app.worker.stopping import stop_on_signals  # (the worker package loads APScheduler)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging("serve")
     stop = stop_on_signals()  # before the children exist: a Ctrl-C now must not orphan them
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:

@@ -3,25 +3,17 @@
 ``call.log``), so that a support engineer can follow one caller through the log."""
 from __future__ import annotations
 
-import contextvars
 import logging
 from collections.abc import MutableMapping
 from typing import Any
 
-#: The uniqueid of the call the current thread serves ("-" outside a call); the AGI server
-#: sets it, :class:`CallIdFilter` puts it on every log record.
-current_uniqueid: contextvars.ContextVar[str] = contextvars.ContextVar("postline_uniqueid",
-                                                                       default="-")
+from app import logging_setup
 
-
-class CallIdFilter(logging.Filter):
-    """Gives every record a ``uniqueid`` attribute (the current call's, or "-"), so one
-    format string ``[%(uniqueid)s]`` works for every logger."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "uniqueid"):
-            record.uniqueid = current_uniqueid.get()
-        return True
+#: The uniqueid of the call the current thread serves ("-" outside a call): the AGI server
+#: sets it, the log filter of :mod:`app.logging_setup` puts it on every record.
+current_uniqueid = logging_setup.current_uniqueid
+#: The filter that puts the call's uniqueid (and the process's role) on every record.
+CallIdFilter = logging_setup.ContextFilter
 
 
 class CallLog(logging.LoggerAdapter):
@@ -37,11 +29,7 @@ def call_log(logger: logging.Logger, uniqueid: str) -> CallLog:
 
 
 def configure_logging(agi_level: str = "INFO") -> None:
-    """INFO to stderr with the call's uniqueid on every line; ``AGI_LOG_LEVEL=DEBUG`` shows
-    the protocol (commands and replies, secrets masked) for ``postline.agi`` only."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s [%(uniqueid)s] %(message)s")
-    logging.getLogger("postline.agi").setLevel(agi_level.upper())
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, CallIdFilter) for f in handler.filters):
-            handler.addFilter(CallIdFilter())
+    """The agi role's logging: INFO in the common format, the call's uniqueid on every
+    line; ``AGI_LOG_LEVEL=DEBUG`` shows the protocol (commands and replies, secrets masked)
+    for ``postline.agi`` only."""
+    logging_setup.configure_logging("agi", "INFO", {"postline.agi": agi_level})

@@ -16,12 +16,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app.audit.acting import as_cli_user
+from app.audit.acting import acting_as, as_cli_user
+from app.calls.lost import close_lost_calls
 from app.ivr import prompts
 from app.ivr.agi.channel import AGIChannel
 from app.ivr.agi.server import AGISettings, Handler, serve_until_stopped
 from app.ivr.calllog import configure_logging
 from app.ivr.engine import run_call
+from app.ivr.nodes.registry import node_types
 from app.pluginhost import PluginError
 
 #: ``prompts build`` names the prompts it made when there are no more than this.
@@ -127,11 +129,23 @@ def build_handler(app: Flask) -> Handler:
     return handle
 
 
+def start_up(app: Flask) -> None:
+    """Before the port opens: close the call records a previous process left open
+    (:mod:`app.calls.lost`), and build what every call shares (the node types and the
+    prompt catalog, which reads the plugins' data: the postcode index with its place
+    names), so that a burst of calls right after a start finds it ready."""
+    with app.app_context(), acting_as("agi"):
+        close_lost_calls()
+        node_types(app)
+        prompts.catalog(app)
+
+
 def run_agi(app: Flask, host: str | None, port: int | None) -> None:
     """``postline agi``: the site's FastAGI server, configured by ``AGI_*``. A port that
     cannot be had is one line and exit 1."""
     configure_logging(str(app.config.get("AGI_LOG_LEVEL", "INFO")))
     address = (host or app.config["AGI_HOST"], port or app.config["AGI_PORT"])
+    start_up(app)
     try:
         serve_until_stopped(address, build_handler(app), AGISettings.from_config(app.config))
     except OSError as exc:  # port taken, or not ours to bind: one line, exit 1

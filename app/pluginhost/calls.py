@@ -22,7 +22,7 @@ from flask import Flask, has_app_context
 
 from app.extensions import db
 from app.pluginhost.naming import PLUGIN_SCOPED_HOOKS, owner
-from app.pluginhost.registry import PluginError, registry
+from app.pluginhost.registry import PluginError, PluginRegistry, registry
 
 log = logging.getLogger("postline.plugins")
 _short = reprlib.Repr()
@@ -36,8 +36,16 @@ def collect(hook_name: str, app: Flask | None = None, **kwargs: Any) -> list[Any
 
     Results of argument-less hooks are cached on the app: declarations are static."""
     reg = registry(app)
-    if not kwargs and hook_name in reg.cache:
-        return reg.cache[hook_name]
+    if kwargs:
+        return _collect(reg, hook_name, kwargs)
+    if hook_name not in reg.cache:
+        with reg.lock:  # collected once, not by every thread that asks at the same time
+            if hook_name not in reg.cache:
+                reg.cache[hook_name] = _collect(reg, hook_name, kwargs)
+    return reg.cache[hook_name]
+
+
+def _collect(reg: PluginRegistry, hook_name: str, kwargs: dict[str, Any]) -> list[Any]:
     items: list[Any] = []
     seen: dict[Any, str] = {}
     for impl, result in _each_implementation(reg.pm, hook_name, kwargs):
@@ -51,8 +59,6 @@ def collect(hook_name: str, app: Flask | None = None, **kwargs: Any) -> list[Any
             seen[key] = plugin
             items.append(item)
     items.sort(key=lambda item: (item.weight, str(item.name), item.plugin))
-    if not kwargs:
-        reg.cache[hook_name] = items
     return items
 
 

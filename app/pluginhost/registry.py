@@ -3,6 +3,7 @@ module global, so that two apps in one process (tests, a multi-site host) can en
 different plugins."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -42,6 +43,9 @@ class PluginRegistry:
     pm: pluggy.PluginManager
     plugins: dict[str, PluginInfo]
     cache: dict[str, list[Any]] = field(default_factory=dict)
+    #: Held while a declaration list is collected into ``cache``: the AGI server's call
+    #: threads ask for them all at once after a start (reentrant: a hook may collect another).
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
 
 def registry(app: Flask | None = None) -> PluginRegistry:

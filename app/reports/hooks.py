@@ -1,11 +1,12 @@
-"""The reports room's declarations: the reports page and who may open it."""
+"""The reports room's declarations: the reports page, who may open it, and the core's own
+report (IVR calls by outcome)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.declarations import NavItem, Permission, PluginBlueprint
+from app.declarations import NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import views
+from app.reports import calls, views
 
 
 @hookimpl
@@ -21,3 +22,10 @@ def postline_nav_items() -> list[NavItem]:
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
     return [PluginBlueprint("reports", views.bp)]
+
+
+@hookimpl
+def postline_reports() -> list[Report]:
+    return [Report("calls.outcomes", _l("IVR calls by outcome"), "reports.view", calls.build,
+                   form_class=calls.CallReportForm,
+                   description=_l("Calls per day and line by how they left the IVR, lost calls included."))]

@@ -6,14 +6,27 @@ from typing import Any
 
 from flask import Flask
 
+from app.logging_setup import configure_logging, style
+
 
 def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: bool) -> None:
     host = host or app.config["WEB_HOST"]
     port = port or app.config["WEB_PORT"]
+    configure_logging("web")
     if dev:
         app.run(host=host, port=port, debug=True, use_reloader=True)
         return
     from gunicorn.app.base import BaseApplication
+    from gunicorn.glogging import Logger
+
+    class GunicornLogger(Logger):  # type: ignore[misc]
+        """Gunicorn's error and access logs in PostLine's one format."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for logger in (self.error_log, self.access_log):
+                for handler in logger.handlers:
+                    style(handler)
 
     class Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -22,6 +35,7 @@ def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: b
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("logger_class", GunicornLogger)
             self.cfg.set("proc_name", "postline-web")
             # A worker forked just before a SIGTERM may miss it (it still has the master's
             # handlers); gunicorn then waits graceful_timeout (30 s) before killing it. Pages

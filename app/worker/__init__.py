@@ -17,9 +17,11 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.acting import acting_as
 from app.extensions import db
+from app.logging_setup import configure_logging
 from app.pluginhost import collect
 from app.pluginhost.naming import job_id
 from app.worker.stopping import stop_on_signals
@@ -33,6 +35,8 @@ ADVISORY_LOCK_CLASS = 0x706C696E
 _SITE_KEY = ":k, hashtext(coalesce(current_schema(), ''))"
 TRY_LOCK = text(f"SELECT pg_try_advisory_lock({_SITE_KEY})")
 UNLOCK = text(f"SELECT pg_advisory_unlock({_SITE_KEY})")
+BACKEND_PID = text("SELECT pg_backend_pid()")
+LOCK_KEY = {"k": ADVISORY_LOCK_CLASS}
 LOCK_RETRY_SECONDS = 10
 
 # The app the scheduled jobs run in. Jobs are stored by reference ("app.worker:run_job":
@@ -78,44 +82,106 @@ def sync_jobs(scheduler: BackgroundScheduler, jobs: dict[str, Any]) -> None:
         log.info("scheduled job %s (%s %s)", name, job.trigger, job.trigger_args)
 
 
+class SiteLock:
+    """The site's scheduler lock, taken, checked and given back.
+
+    On PostgreSQL it is a session advisory lock: it lives exactly as long as the one
+    connection that took it. If that connection drops (the server restarted, a network cut,
+    ``pg_terminate_backend``), the lock is gone and another worker may take it, so
+    :meth:`still_held` asks that connection, and the worker stops its jobs when it fails."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        with app.app_context():
+            self.engine = db.engine
+        self.postgres = self.engine.dialect.name == "postgresql"
+        self.conn: Any = None
+        self.handle: Any = None
+        self.backend_pid: int | None = None
+
+    def acquire(self, stop: threading.Event) -> bool:
+        """Wait until this process holds the lock (True), or until ``stop`` (False)."""
+        take = self._take_advisory if self.postgres else self._take_file
+        while not take():
+            if stop.wait(LOCK_RETRY_SECONDS):
+                return False
+        return True
+
+    def still_held(self) -> bool:
+        if not self.postgres:
+            return self.handle is not None  # a file lock lives as long as the process
+        if self.conn is None:
+            return False
+        try:
+            pid = self.conn.execute(BACKEND_PID).scalar()
+            self.conn.commit()
+            return pid == self.backend_pid
+        except SQLAlchemyError:
+            return False
+
+    def release(self) -> None:
+        if self.conn is not None:
+            conn, self.conn, self.backend_pid = self.conn, None, None
+            try:
+                conn.execute(UNLOCK, LOCK_KEY)
+                conn.commit()
+            except SQLAlchemyError:  # the connection is gone, and the lock with it
+                conn.invalidate()
+            finally:
+                conn.close()
+        if self.handle is not None:
+            handle, self.handle = self.handle, None
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def _take_advisory(self) -> bool:
+        try:
+            conn = self.engine.connect()
+        except SQLAlchemyError as exc:
+            log.warning("cannot reach the database for the scheduler lock: %s", _first_line(exc))
+            return False
+        try:
+            if conn.execute(TRY_LOCK, LOCK_KEY).scalar():
+                self.backend_pid = conn.execute(BACKEND_PID).scalar()
+                conn.commit()
+                self.conn = conn
+                log.info("this worker holds the scheduler (PostgreSQL backend %s)", self.backend_pid)
+                return True
+            conn.rollback()
+            log.info("another worker holds the scheduler; waiting")
+        except SQLAlchemyError as exc:
+            log.warning("could not take the scheduler lock: %s", _first_line(exc))
+        conn.close()
+        return False
+
+    def _take_file(self) -> bool:
+        path = lock_file_path(self.app, self.engine)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = open(path, "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            log.info("another worker holds %s; waiting", path)
+            return False
+        self.handle = handle
+        return True
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+
+
 @contextmanager
 def scheduler_lock(app: Flask, stop: threading.Event) -> Iterator[bool]:
     """Yields True once this process holds the site's scheduler lock (False if stopped
     while waiting)."""
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name == "postgresql":
-        key = {"k": ADVISORY_LOCK_CLASS}
-        with engine.connect() as conn:
-            while not conn.execute(TRY_LOCK, key).scalar():
-                conn.rollback()
-                log.info("another worker holds the scheduler; waiting")
-                if stop.wait(LOCK_RETRY_SECONDS):
-                    yield False
-                    return
-            conn.commit()
-            try:
-                yield True
-            finally:
-                conn.execute(UNLOCK, key)
-                conn.commit()
-        return
-    path = lock_file_path(app, engine)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                log.info("another worker holds %s; waiting", path)
-                if stop.wait(LOCK_RETRY_SECONDS):
-                    yield False
-                    return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = SiteLock(app)
+    held = lock.acquire(stop)
+    try:
+        yield held
+    finally:
+        lock.release()
 
 
 def lock_file_path(app: Flask, engine: Any) -> str:
@@ -134,18 +200,34 @@ def make_scheduler(app: Flask) -> BackgroundScheduler:
 
 
 def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
+    """Hold the site's lock and run the jobs until ``stop``. The lock is checked every
+    ``WORKER_LOCK_CHECK_SECONDS``: when it is lost, the jobs are paused at once (another
+    worker may be running them now) and the worker waits to take it again."""
     global _worker_app
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging("worker")
     stop = stop or stop_on_signals()
     _worker_app = app
-    with scheduler_lock(app, stop) as held:
-        if not held:
-            return
-        scheduler = make_scheduler(app)
-        scheduler.start(paused=True)
-        sync_jobs(scheduler, declared_jobs(app))
-        scheduler.resume()
-        log.info("worker running %d job(s)", len(scheduler.get_jobs()))
-        stop.wait()
-        scheduler.shutdown(wait=True)
+    check_every = float(app.config.get("WORKER_LOCK_CHECK_SECONDS", 30))
+    lock = SiteLock(app)
+    scheduler: BackgroundScheduler | None = None
+    try:
+        while lock.acquire(stop):
+            if scheduler is None:
+                scheduler = make_scheduler(app)
+                scheduler.start(paused=True)
+            sync_jobs(scheduler, declared_jobs(app))
+            scheduler.resume()
+            log.info("worker running %d job(s)", len(scheduler.get_jobs()))
+            while not stop.wait(check_every) and lock.still_held():
+                pass
+            if stop.is_set():
+                break
+            scheduler.pause()
+            log.error("lost the scheduler lock (its database connection dropped): jobs paused "
+                      "until this worker takes it again")
+            lock.release()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)  # before the lock goes: no job may run twice
+        lock.release()
     log.info("worker stopped")

@@ -19,9 +19,12 @@ import importlib.metadata
 import importlib.util
 import io
 import re
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .names import aliases
 
@@ -37,6 +40,27 @@ LEVELS = ("province", "city", "county")
 PLACEHOLDER_POSTCODES = frozenset({"999999", "000000"})
 #: Names that stand for a group of places, not for a place one could be in.
 PLACEHOLDER_NAMES = frozenset({"", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+T = TypeVar("T")
+
+
+def built_once(build: Callable[[], T]) -> Callable[[], T]:
+    """``build()`` run once per process, under a lock: the AGI server's call threads ask
+    for the data all at once right after a start, and it must be built once, not by each
+    of them in parallel (``functools.cache`` has no lock). ``cache_clear`` forgets it."""
+    lock = threading.Lock()
+    box: list[T] = []
+
+    @functools.wraps(build)
+    def get() -> T:
+        if not box:
+            with lock:
+                if not box:
+                    box.append(build())
+        return box[0]
+
+    get.cache_clear = box.clear  # type: ignore[attr-defined]
+    return get
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,7 @@ def read_rows() -> list[Region]:
     return rows
 
 
-@functools.cache
+@built_once
 def index() -> RegionIndex:
     """Built on first use and kept for the life of the process (the data never changes
     while it runs)."""

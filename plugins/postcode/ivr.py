@@ -16,14 +16,15 @@ distinct names; reading the data costs ~0.2 s, so they are read when the prompts
 declared (once per process), not at import."""
 from __future__ import annotations
 
-import functools
 import hashlib
+
+from flask import current_app
 
 from app import api
 
 from . import search
-from .data import LEVELS, Region, index
-from .models import record_lookup
+from .counting import count_lookup
+from .data import LEVELS, Region, built_once, index
 
 NODE = "postcode.lookup"
 DIGITS = 6
@@ -59,7 +60,7 @@ def name_prompt(name: str) -> str:
     return NAME_PREFIX + hashlib.sha1(name.encode("utf-8")).hexdigest()[:KEY_LENGTH]
 
 
-@functools.cache
+@built_once
 def name_prompts() -> dict[str, str]:
     """Prompt name → place name, for every province, city and county of the data."""
     found: dict[str, str] = {}
@@ -120,7 +121,7 @@ class LookupNode(api.Node):
             call.data["postcode.code"] = code
             call.data["postcode.region"] = "；".join(region_text(r) for r in rows)
             if not call.dry_run:
-                record_lookup("postcode", code, len(rows))
+                count_lookup(current_app._get_current_object(), "postcode", code, len(rows))
             call.play(YOUR_CODE)
             call.say_digits(code)
             if rows:

@@ -7,6 +7,7 @@ Waits are bounded polls (``wait_for``), never fixed sleeps."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -41,6 +42,10 @@ def site(postline_databases, tmp_path):
     site = Site(url, tmp_path, plugins="postcode")
     site.web_port, site.agi_port = free_port(), free_port()
     return site
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) "
+                      r"(?P<role>\w+) [\w.]+ \[[^\]]+\] .")
 
 
 def start(site: Site, role: str, log: Path, **env: str) -> subprocess.Popen[bytes]:
@@ -109,6 +114,15 @@ def test_serve_runs_web_agi_and_worker_and_ctrl_c_stops_them_all(site, tmp_path)
     assert "call 1700000000.4711 script=postline?line=11185" in output
     assert "FastAGI stopped" in output and "worker stopped" in output
     assert "Traceback" not in output, output
+    # One format for every role: time, level, role, logger, [call id], message.
+    lines = {role: [line for line in output.splitlines() if LOG_LINE.match(line)
+                    and LOG_LINE.match(line)["role"] == role] for role in ("serve", "web", "agi", "worker")}
+    assert all(lines.values()), {role: len(found) for role, found in lines.items()}
+    assert any(" INFO agi postline.agi [1700000000.4711] call 1700000000.4711 script=" in line
+               for line in lines["agi"])
+    assert any(" INFO worker postline.worker [-] worker running" in line for line in lines["worker"])
+    assert any("GET /healthz" in line for line in lines["web"])  # gunicorn's access log too
+    assert any(" INFO serve postline.serve [-] PostLine is starting" in line for line in lines["serve"])
 
 
 def test_when_one_role_dies_serve_stops_the_others_and_exits_1(site, tmp_path):

@@ -7,6 +7,7 @@ import csv
 import importlib.resources
 import io
 import re
+import threading
 from collections import defaultdict
 from datetime import datetime
 from functools import cache
@@ -19,7 +20,7 @@ from app import api
 from app.pluginhost.settings import get_setting, set_settings
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD
-from plugins.postcode import names, search
+from plugins.postcode import data, names, search
 from plugins.postcode.models import PostcodeLookup
 
 PAGE = "/p/postcode/"
@@ -393,3 +394,23 @@ def test_the_admin_cannot_set_max_results_to_a_number_the_lookup_cannot_use(logi
     assert get_setting("postcode", "max_results") == 50
     assert submit(admin, "/admin/plugins/postcode/settings", {"max_results": "1000"}).status_code == 302
     assert get_setting("postcode", "max_results") == 1000
+
+
+def test_the_index_is_built_once_when_many_threads_ask_at_once(monkeypatch):
+    reads = []
+    read_rows = data.read_rows
+    monkeypatch.setattr(data, "read_rows", lambda: reads.append(1) or read_rows())
+    data.index.cache_clear()
+    start = threading.Barrier(20)
+    built = []
+
+    def ask() -> None:
+        start.wait()
+        built.append(data.index())
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(reads) == 1 and len(built) == 20 and all(b is built[0] for b in built)

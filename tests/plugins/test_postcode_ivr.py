@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from functools import cache
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from app.calls.models import CallRecord
@@ -25,7 +26,9 @@ from app.ivr.nodes.registry import node_types
 from app.ivr.prompts import catalog
 from app.ivr.simulator import simulate
 from app.pluginhost import collect
-from plugins.postcode.ivr import LookupNode, name_prompt, prompts
+from plugins.postcode import data
+from plugins.postcode.counting import flush
+from plugins.postcode.ivr import LookupNode, name_prompt, name_prompts, prompts
 from plugins.postcode.models import PostcodeLookup
 
 NODE = "node/postcode.lookup?line=11185"
@@ -51,6 +54,7 @@ def said(heard: list[str]) -> list[str]:
 
 
 def lookups() -> list[PostcodeLookup]:
+    flush(current_app)  # the IVR's counts are written by a background thread
     db.session.expire_all()
     return list(db.session.scalars(select(PostcodeLookup).order_by(PostcodeLookup.id)))
 
@@ -265,3 +269,43 @@ def test_over_agi_a_hangup_during_any_command_leaves_a_closed_record(server):
         found = records()
         assert len(found) == n + 1, f"hangup at command {n}"
         assert found[-1].ended_at is not None and found[-1].outcome, f"hangup at command {n}"
+
+
+def test_a_burst_of_calls_on_a_fresh_process_builds_the_data_once_and_counts_every_lookup(
+        app, demo, agi_server, background, monkeypatch):
+    """300 callers right after a start once gave "database is locked" on SQLite and built
+    the index once per call thread: here 40 callers at once on a process whose data was
+    never read."""
+    db.session.scalar(select(IVRLine).where(IVRLine.number == "11185")).calendar.hours = "{}"
+    db.session.commit()
+    reads = []
+    read_rows = data.read_rows
+    monkeypatch.setattr(data, "read_rows", lambda: reads.append(1) or read_rows())
+    data.index.cache_clear()
+    name_prompts.cache_clear()
+    server = agi_server(app=app)
+    callers = [background(server.call, NODE, keys=["350100"]) for _ in range(40)]
+    for thread, _ in callers:
+        thread.join(30)
+    transcripts = [box["result"] for _, box in callers]
+    # Every caller served (the emulator's 1-second close check is for quiet servers, not
+    # for 40 SQLite commits at once, so only the outcome is asserted here).
+    assert [t.variables.get("POSTLINE_OUTCOME") for t in transcripts] == ["done"] * 40
+    assert all(t.status == "OK" for t in transcripts)
+    assert len(reads) == 1
+    found = lookups()
+    assert len(found) == 40 and {(lk.query_text, lk.result_count) for lk in found} == {("350100", 1)}
+
+
+def test_postline_agi_reads_the_postcode_data_before_the_first_call(app, monkeypatch):
+    from app.ivr.commands import start_up
+
+    reads = []
+    read_rows = data.read_rows
+    monkeypatch.setattr(data, "read_rows", lambda: reads.append(1) or read_rows())
+    data.index.cache_clear()
+    name_prompts.cache_clear()
+    start_up(app)
+    assert len(reads) == 1
+    data.index()
+    assert len(reads) == 1

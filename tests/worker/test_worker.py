@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import uuid
 
@@ -75,7 +76,7 @@ def test_jobs_are_kept_in_the_database_and_stale_ones_removed(app):
         assert _stored_job_ids() == {"gone.job"}
 
         worker.sync_jobs(scheduler, worker.declared_jobs(app))
-        assert _stored_job_ids() == {"wtest.tick", "wtest.boom"}
+        assert _stored_job_ids() == {"core.close_lost_calls", "wtest.tick", "wtest.boom"}
         stored = scheduler.get_job("wtest.tick")
         assert stored.func_ref == "app.worker:run_job" and stored.args == ("wtest.tick",)
 
@@ -170,3 +171,33 @@ def test_the_sqlite_lock_file_sits_beside_the_database(app):
     assert path == os.path.abspath(db.engine.url.database) + ".worker.lock"
     with worker.scheduler_lock(app, threading.Event()) as held:
         assert held and os.path.exists(path)
+
+
+def test_a_worker_whose_lock_connection_drops_pauses_its_jobs_and_takes_the_lock_again(
+        app, recorder, caplog, quick_retry):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the lock file of SQLite cannot be lost while the process lives")
+    caplog.set_level(logging.INFO, logger="postline.worker")
+    app.config["WORKER_LOCK_CHECK_SECONDS"] = 0.1
+    holders = re.compile(r"this worker holds the scheduler \(PostgreSQL backend (\d+)\)")
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_worker, args=(app, stop), daemon=True)
+    thread.start()
+    try:
+        first = int(wait_for(lambda: holders.findall(caplog.text), "the worker to hold the lock")[0])
+        wait_for(lambda: recorder.ticks >= 1, "a job to run")
+        with db.engine.connect() as other:  # as a database restart or a network cut would
+            assert other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar()
+        wait_for(lambda: "lost the scheduler lock" in caplog.text, "the worker to notice")
+        pids = wait_for(lambda: holders.findall(caplog.text)[1:], "the worker to hold the lock again")
+        assert int(pids[0]) != first
+        lost_at = caplog.text.index("lost the scheduler lock")
+        assert caplog.text.index("jobs paused", lost_at) > lost_at
+        ticks = recorder.ticks
+        wait_for(lambda: recorder.ticks > ticks, "the jobs to run again")
+        with db.engine.connect() as other:  # the new holder really has it: nobody else can take it
+            assert not other.execute(worker.TRY_LOCK, worker.LOCK_KEY).scalar()
+    finally:
+        stop.set()
+        thread.join(JOIN_SECONDS)
+    assert not thread.is_alive()

@@ -127,11 +127,12 @@ class AGIChannel(AGI):
         self.sounds_prefix = ""
 
     # -- the environment ------------------------------------------------------------
-    def read_environment(self) -> CallInfo:
-        """Read Asterisk's ``agi_*: value`` block, all of it within ``command_timeout``.
-        Garbage, a partial block (EOF or silence before the blank line) or a block without
-        :data:`REQUIRED_ENV` raises :class:`ConnectionLost`/:class:`AGIProtocolError`."""
-        self.stdin.expect_within(self.command_timeout)
+    def read_environment(self, timeout: float | None = None) -> CallInfo:
+        """Read Asterisk's ``agi_*: value`` block, all of it within ``timeout`` seconds
+        (default ``command_timeout``). Garbage, a partial block (EOF or silence before the
+        blank line) or a block without :data:`REQUIRED_ENV` raises
+        :class:`ConnectionLost`/:class:`AGIProtocolError`."""
+        self.stdin.expect_within(self.command_timeout if timeout is None else timeout)
         env: dict[str, str] = {}
         try:
             for _ in range(MAX_ENV_LINES):

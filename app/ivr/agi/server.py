@@ -6,6 +6,9 @@ to a server (``docs/agi.md``, "What a server must stand").
 - At most ``AGI_MAX_CALLS`` calls at once; one more is answered
   ``SET VARIABLE POSTLINE_STATUS "BUSY"`` + ``failure`` and closed: the dialplan queues
   it for an agent instead of the caller hearing silence.
+- A connection is a call only once it has sent its environment, which it must do within
+  ``AGI_ENV_TIMEOUT`` s: idle connections (a port scanner, a load balancer's health check,
+  a half-open socket) never take a call's slot and are closed soon.
 - Asterisk waits for us with no timeout: every reply is awaited at most
   ``AGI_COMMAND_TIMEOUT`` s (plus the command's own timeout), every call at most
   ``AGI_CALL_DEADLINE`` s, and the socket is closed whatever happens, right after the
@@ -43,10 +46,10 @@ Handler = Callable[[AGIChannel], None]
 #: How long a call that was asked to hand over (at shutdown) may take to reach its next
 #: command before its connection is cut.
 HANDOVER_WAIT_SECONDS = 5.0
-#: Calls over the cap are refused by threads of their own; past this many refusals at
-#: once a connection is closed without a word (POSTLINE_STATUS stays unset: not OK).
-MAX_REFUSALS = 100
-REFUSAL_TIMEOUT_SECONDS = 2.0
+#: Connections that are not (yet) calls: still to send their environment, or being told
+#: BUSY. Each has a thread; past this many at once a new connection is closed without a
+#: word (POSTLINE_STATUS stays unset: not OK, so the dialplan still hands it to an agent).
+MAX_UNCOUNTED = 1000
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,15 @@ class AGISettings:
     command_timeout: float = 60.0
     call_deadline: float = 1800.0
     stop_grace: float = 30.0
+    env_timeout: float = 5.0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> AGISettings:
         return cls(max_calls=int(config.get("AGI_MAX_CALLS", cls.max_calls)),
                    command_timeout=float(config.get("AGI_COMMAND_TIMEOUT", cls.command_timeout)),
                    call_deadline=float(config.get("AGI_CALL_DEADLINE", cls.call_deadline)),
-                   stop_grace=float(config.get("AGI_STOP_GRACE", cls.stop_grace)))
+                   stop_grace=float(config.get("AGI_STOP_GRACE", cls.stop_grace)),
+                   env_timeout=float(config.get("AGI_ENV_TIMEOUT", cls.env_timeout)))
 
 
 class AGIServer(socketserver.ThreadingTCPServer):
@@ -81,9 +86,10 @@ class AGIServer(socketserver.ThreadingTCPServer):
         self.calls: set[AGIChannel] = set()
         self._lock = threading.Condition()
         self._slots = threading.BoundedSemaphore(self.settings.max_calls)
-        self._refusals = threading.BoundedSemaphore(MAX_REFUSALS)
+        self._uncounted = threading.BoundedSemaphore(MAX_UNCOUNTED)
         self._call_threads: set[threading.Thread] = set()
         self.serving = threading.Event()
+        self._stopping = threading.Event()
 
     @property
     def active_calls(self) -> int:
@@ -96,63 +102,65 @@ class AGIServer(socketserver.ThreadingTCPServer):
 
     # -- per connection --------------------------------------------------------------
     def process_request(self, request: Any, client_address: Any) -> None:
-        """In the accept loop: only pick the thread's job and start it."""
-        is_call = self._slots.acquire(blocking=False)
-        if not is_call and not self._refusals.acquire(blocking=False):
-            log.warning("refused a connection without a word: %d calls and %d refusals "
-                        "in progress", self.settings.max_calls, MAX_REFUSALS)
+        """In the accept loop: only start the connection's thread."""
+        if not self._uncounted.acquire(blocking=False):
+            log.warning("closed a connection without a word: %d connections are waiting for "
+                        "their environment or being refused", MAX_UNCOUNTED)
             self.shutdown_request(request)
             return
-        target = self._serve_call if is_call else self._refuse_call
-        thread = threading.Thread(target=target, args=(request,), daemon=True,
-                                  name="agi-call" if is_call else "agi-refuse")
-        if is_call:
-            with self._lock:
-                self._call_threads.add(thread)
+        thread = threading.Thread(target=self._serve_connection, args=(request,), daemon=True,
+                                  name="agi-connection")
         try:
             thread.start()
         except RuntimeError:  # no more threads: the OS said no
-            log.error("cannot start a thread for a call; closing it")
-            self._release(thread, is_call)
+            log.error("cannot start a thread for a connection; closing it")
+            self._uncounted.release()
             self.shutdown_request(request)
 
-    def _release(self, thread: threading.Thread, was_call: bool) -> None:
-        with self._lock:
-            self._call_threads.discard(thread)
-            self._lock.notify_all()
-        (self._slots if was_call else self._refusals).release()
-
-    def _serve_call(self, request: socket.socket) -> None:
+    def _serve_connection(self, request: socket.socket) -> None:
+        """The environment first (within ``env_timeout``); then a call if a slot is free,
+        else a refusal. The connection's uncounted place is given back exactly once."""
+        uncounted = True
         try:
-            self._run_call(request)
-        except Exception:  # nothing may escape a call thread unlogged
-            log.exception("unexpected error around a call")
-        finally:
-            self.shutdown_request(request)
-            self._release(threading.current_thread(), True)
-
-    def _run_call(self, request: socket.socket) -> None:
-        settings = self.settings
-        channel = AGIChannel(request, command_timeout=settings.command_timeout,
-                             deadline=time.monotonic() + settings.call_deadline)
-        with self._lock:
-            self.calls.add(channel)
-        token = None
-        try:
+            settings = self.settings
+            channel = AGIChannel(request, command_timeout=settings.command_timeout,
+                                 deadline=time.monotonic() + settings.call_deadline)
             try:
-                info = channel.read_environment()
+                channel.read_environment(timeout=settings.env_timeout)
             except Hangup as exc:
                 log.warning("dropped a connection that sent no valid AGI environment: %s", exc)
                 return
-            token = current_uniqueid.set(info.uniqueid or "-")
-            channel.log.info("call %s script=%s", info.uniqueid,
-                             info.env.get("agi_network_script", ""))
+            if not self._stopping.is_set() and self._slots.acquire(blocking=False):
+                self._uncounted.release()
+                uncounted = False
+                self._serve_call(channel)
+            else:
+                self._refuse_call(channel)
+        except Exception:  # nothing may escape a connection thread unlogged
+            log.exception("unexpected error around a call")
+        finally:
+            self.shutdown_request(request)
+            if uncounted:
+                self._uncounted.release()
+
+    def _serve_call(self, channel: AGIChannel) -> None:
+        """One call in its slot (taken by the caller of this method, given back here)."""
+        thread = threading.current_thread()
+        with self._lock:
+            self._call_threads.add(thread)
+            self.calls.add(channel)
+        token = current_uniqueid.set(channel.info.uniqueid or "-")
+        try:
+            channel.log.info("call %s script=%s", channel.info.uniqueid,
+                             channel.env.get("agi_network_script", ""))
             self._call_handler(channel)
         finally:
+            current_uniqueid.reset(token)
             with self._lock:
                 self.calls.discard(channel)
-            if token is not None:
-                current_uniqueid.reset(token)
+                self._call_threads.discard(thread)
+                self._lock.notify_all()
+            self._slots.release()
 
     def _call_handler(self, channel: AGIChannel) -> None:
         try:
@@ -166,28 +174,22 @@ class AGIServer(socketserver.ThreadingTCPServer):
         else:
             channel.log.debug("call done")
 
-    def _refuse_call(self, request: socket.socket) -> None:
+    def _refuse_call(self, channel: AGIChannel) -> None:
+        why = "stopping" if self._stopping.is_set() else (
+            f"{self.settings.max_calls} calls in progress (AGI_MAX_CALLS)")
+        log.warning("refused call %s: %s", channel.info.uniqueid, why)
         try:
-            channel = AGIChannel(request, command_timeout=REFUSAL_TIMEOUT_SECONDS,
-                                 deadline=time.monotonic() + 2 * REFUSAL_TIMEOUT_SECONDS)
-            info = channel.read_environment()
-            log.warning("refused call %s: %d calls in progress (AGI_MAX_CALLS)",
-                        info.uniqueid, self.settings.max_calls)
             if channel.fail_safe(BUSY):
                 channel.send_failure()
         except Hangup as exc:
             log.warning("dropped a connection over the call limit: %s", exc)
-        except Exception:
-            log.exception("unexpected error while refusing a call")
-        finally:
-            self.shutdown_request(request)
-            self._release(threading.current_thread(), False)
 
     # -- stopping --------------------------------------------------------------------
     def stop(self, grace: float | None = None, hurry: threading.Event | None = None) -> None:
         """Stop accepting, let calls in progress finish within ``grace`` seconds (less if
         ``hurry`` is set: a second Ctrl-C), then hand the rest to agents."""
         grace = self.settings.stop_grace if grace is None else grace
+        self._stopping.set()
         if self.serving.is_set():
             self.shutdown()
         self.server_close()

@@ -35,6 +35,7 @@ from app.ivr.control import (
 from app.ivr.engine.entries import entry_of
 from app.ivr.handover import Handover, hand_over
 from app.ivr.lines import LineInfo, resolve_line
+from app.ivr.masking import mask_digits
 from app.ivr.nodes.base import RETRIES, TIMEOUT, coerce_params, make_node
 from app.ivr.nodes.registry import node_types
 from app.ivr.nodes.transfer import transfer_to_agent
@@ -135,7 +136,7 @@ class CallRun:
                 db.session.add(record)
                 db.session.commit()
                 self.record_id = call.call_id = record.id
-        call.log.info("call from %s on line %s (%s)", info.caller or "unknown",
+        call.log.info("call from %s on line %s (%s)", mask_digits(info.caller) or "unknown",
                       call.line.number or "?", info.script or "ivr")
         return flow
 

@@ -95,10 +95,23 @@ class TestCallCap:
         assert server.call().status == "OK"  # the slot is free again
 
 
+    def test_idle_connections_take_no_slot_and_are_closed_after_the_env_timeout(self, agi_server):
+        server = agi_server(serve_ok, max_calls=3, env_timeout=1.0)
+        idle = [socket.create_connection(server.address, timeout=WAIT) for _ in range(20)]
+        try:
+            calls = [server.call() for _ in range(3)]  # with 20 idle connections open
+            assert all(t.status == "OK" and t.ok for t in calls)
+            for sock in idle:  # closed by the server, without a word
+                assert Peer(sock).rest() == b""
+        finally:
+            for sock in idle:
+                sock.close()
+
+
 class TestMisbehavingClients:
     def test_garbage_partial_environment_and_silence_are_dropped_while_calls_go_on(
             self, agi_server, fake_asterisk, background, caplog):
-        server = agi_server(serve_ok, command_timeout=2.0)
+        server = agi_server(serve_ok, command_timeout=2.0, env_timeout=1.0)
         bad = [background(fake_asterisk.garbage, server.address),
                background(fake_asterisk.partial_environment, server.address),
                background(fake_asterisk.partial_environment, server.address, then_close=True),
@@ -262,6 +275,7 @@ class TestStopping:
             channel.set_variable("POSTLINE_STATUS", "OK")
 
         monkeypatch.setattr(commands_module, "build_handler", lambda app: handler)
+        monkeypatch.setattr(commands_module, "start_up", lambda app: None)  # no database here
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
@@ -360,7 +374,8 @@ class TestLogs:
 
 
 class TestStartUp:
-    def test_a_taken_port_is_one_line(self, caplog):
+    def test_a_taken_port_is_one_line(self, caplog, monkeypatch):
+        monkeypatch.setattr(commands_module, "start_up", lambda app: None)  # no database here
         caplog.set_level(logging.INFO, logger="postline.agi")  # restored after the test
         with socket.socket() as squatter:
             squatter.bind(("127.0.0.1", 0))
@@ -376,7 +391,7 @@ class TestStartUp:
     def test_settings_come_from_the_config(self):
         settings = server_module.AGISettings.from_config(
             {"AGI_MAX_CALLS": "20", "AGI_COMMAND_TIMEOUT": 3, "AGI_CALL_DEADLINE": 60,
-             "AGI_STOP_GRACE": 1})
+             "AGI_STOP_GRACE": 1, "AGI_ENV_TIMEOUT": 2})
         assert (settings.max_calls, settings.command_timeout, settings.call_deadline,
-                settings.stop_grace) == (20, 3.0, 60.0, 1.0)
+                settings.stop_grace, settings.env_timeout) == (20, 3.0, 60.0, 1.0, 2.0)
         assert server_module.AGISettings.from_config({}).max_calls == 500

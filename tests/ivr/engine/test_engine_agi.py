@@ -138,3 +138,12 @@ def test_asterisk_is_given_the_prompts_absolute_path_by_default(app, tmp_path):
     assert transcript.ok, transcript.failures
     assert transcript.heard[:2] == [str(tmp_path / "sounds" / "welcome-11185"),
                                     str(tmp_path / "sounds" / "menu-11185")]
+
+
+@pytest.mark.parametrize("level", [logging.INFO, logging.DEBUG])
+def test_the_callers_number_is_masked_in_the_log_at_every_level(server, caplog, level):
+    caplog.set_level(level)
+    transcript = server.call("ivr?line=11185", keys=["2"], env={"agi_callerid": "13800138000"})
+    assert transcript.ok, transcript.failures
+    assert "call from *******8000 on line 11185" in caplog.text
+    assert "13800138000" not in caplog.text
