@@ -21,13 +21,13 @@ from app.ivr.simulator import parse_inputs, simulate
 from app.ivr.web.blueprint import bp
 from app.ivr.web.flows import pretty, version_of
 from app.ivr.web.forms import SimulatorForm
-from app.ivr.web.texts import EVENT_TITLES, OUTCOME_TITLES, problem_text
+from app.ivr.web.texts import EVENT_TITLES, OUTCOME_TITLES, REASON_TITLES, STEP_OUTCOME_TITLES, problem_text
 
 
 @dataclass
 class Simulation:
     heard: list[tuple[str, str, str]]        # event title, value, prompt text
-    steps: list[tuple[str, str, str]]        # step, node title, outcome
+    steps: list[tuple[str, str, str, str]]   # step, node title, outcome title, outcome
     variables: dict[str, str]
     data: dict[str, Any]
     outcome: str
@@ -47,9 +47,11 @@ def run_simulation(definition: dict[str, Any] | None, line: str, inputs: str, ca
         text = prompts[event.value].text if event.kind in ("play", "prompt") and event.value in prompts else ""
         heard.append((str(EVENT_TITLES.get(event.kind, event.kind)), event.value, text))
     result = transcript.result
-    steps = [(entry.step, titles.get(entry.node, entry.node), entry.outcome) for entry in result.path]
+    steps = [(entry.step, titles.get(entry.node, entry.node),
+              str(STEP_OUTCOME_TITLES.get(entry.outcome, "")), entry.outcome) for entry in result.path]
     return Simulation(heard, steps, dict(transcript.variables), dict(result.data),
-                      str(OUTCOME_TITLES.get(result.outcome, result.outcome)), result.reason)
+                      str(OUTCOME_TITLES.get(result.outcome, result.outcome)),
+                      str(REASON_TITLES.get(result.reason, result.reason)))
 
 
 @bp.route("/simulator", methods=["GET", "POST"])
