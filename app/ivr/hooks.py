@@ -25,6 +25,7 @@ def postline_permissions() -> list[Permission]:
 def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("ivr.voicemail", _l("Voice messages"), "ivr.voicemail_list", "ivr.voicemail", "desk", 30),
+        NavItem("ivr.lines", _l("Hotline lines"), "ivr.line_list", "ivr.flows", "admin", 35),
         NavItem("ivr.flows", _l("Call flows"), "ivr.flow_list", "ivr.flows", "admin", 40),
         NavItem("ivr.simulator", _l("Flow simulator"), "ivr.simulator", "ivr.flows", "admin", 50),
     ]

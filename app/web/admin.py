@@ -5,26 +5,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug import Response
 
-from app.audit.models import AuditLog
 from app.auth.permissions import permission_required
-from app.extensions import db
 from app.pluginhost import registry
 from app.pluginhost.settings import all_settings, declared, set_settings
+from app.web.audit_page import action_choices, audit_page, is_long, object_choices, read_filters
+from app.web.labels import HOOKS, label
 from app.web.settings_form import settings_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
-
-AUDIT_PAGE_SIZE = 50
-
 
 @bp.route("/plugins")
 @permission_required("admin.plugins")
 def plugins() -> str:
     infos = sorted(registry().plugins.values(), key=lambda p: p.name)
-    return render_template("admin/plugins.html", plugins=infos)
+    return render_template("admin/plugins.html", plugins=infos, hook_label=lambda name: label(HOOKS, name))
 
 
 @bp.route("/plugins/<name>/settings", methods=["GET", "POST"])
@@ -45,13 +41,7 @@ def plugin_settings(name: str) -> str | Response:
 @bp.route("/audit")
 @permission_required("admin.audit")
 def audit() -> str:
-    query = select(AuditLog).order_by(AuditLog.id.desc())
-    actor = request.args.get("actor", "").strip()
-    object_type = request.args.get("object_type", "").strip()
-    if actor:
-        query = query.where(AuditLog.actor == actor)
-    if object_type:
-        query = query.where(AuditLog.object_type == object_type)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=AUDIT_PAGE_SIZE,
-                       error_out=False)
-    return render_template("admin/audit.html", page=page, actor=actor, object_type=object_type)
+    filters = read_filters(request.args)
+    page = audit_page(filters, request.args.get("page", 1, type=int) or 1)
+    return render_template("admin/audit.html", page=page, filters=filters, is_long=is_long,
+                           objects=object_choices(), actions=action_choices())

@@ -21,13 +21,13 @@ from app.ivr.simulator import parse_inputs, simulate
 from app.ivr.web.blueprint import bp
 from app.ivr.web.flows import pretty, version_of
 from app.ivr.web.forms import SimulatorForm
-from app.ivr.web.texts import EVENT_TITLES, OUTCOME_TITLES, problem_text
+from app.ivr.web.texts import EVENT_TITLES, OUTCOME_TITLES, REASON_TITLES, STEP_OUTCOME_TITLES, problem_text
 
 
 @dataclass
 class Simulation:
     heard: list[tuple[str, str, str]]        # event title, value, prompt text
-    steps: list[tuple[str, str, str]]        # step, node title, outcome
+    steps: list[tuple[str, str, str, str]]   # step, node title, outcome title, outcome
     variables: dict[str, str]
     data: dict[str, Any]
     outcome: str
@@ -51,9 +51,11 @@ def run_simulation(definition: dict[str, Any] | None, line: str, inputs: str, ca
             value, text = "", _("the caller leaves a message (a dry run keeps nothing)")
         heard.append((str(EVENT_TITLES.get(event.kind, event.kind)), value, text))
     result = transcript.result
-    steps = [(entry.step, titles.get(entry.node, entry.node), entry.outcome) for entry in result.path]
+    steps = [(entry.step, titles.get(entry.node, entry.node),
+              str(STEP_OUTCOME_TITLES.get(entry.outcome, "")), entry.outcome) for entry in result.path]
     return Simulation(heard, steps, dict(transcript.variables), dict(result.data),
-                      str(OUTCOME_TITLES.get(result.outcome, result.outcome)), result.reason)
+                      str(OUTCOME_TITLES.get(result.outcome, result.outcome)),
+                      str(REASON_TITLES.get(result.reason, result.reason)))
 
 
 @bp.route("/simulator", methods=["GET", "POST"])

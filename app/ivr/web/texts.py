@@ -50,6 +50,22 @@ OUTCOME_TITLES = {
     "": _l("Unknown"),
 }
 
+#: Why a call left the IVR (``CallResult.reason``), as the engine records it in English.
+REASON_TITLES = {
+    "caller pressed 0": _l("the caller pressed 0"),
+    "retries exhausted": _l("too many wrong entries"),
+    "no input": _l("no input"),
+    "blacklisted": _l("the caller is blacklisted"),
+}
+
+#: The engine's own step outcomes; a node's outcomes (its transitions) are shown as named.
+STEP_OUTCOME_TITLES = {
+    "timeout": _l("no input"),
+    "retries": _l("too many wrong entries"),
+    "done": _l("done"),
+    "": _l("the call left the IVR here"),
+}
+
 EVENT_TITLES = {
     "play": _l("Plays"),
     "prompt": _l("Asks"),

@@ -65,7 +65,7 @@ def test_flow_list_and_tree_render_in_chinese(loaded, login):
     assert "菜单" in tree and "转人工" in tree
     from app.ivr.prompts import catalog
     assert catalog()["menu-12329"].text in tree
-    assert '<kbd>2</kbd> → <a href="#step-loan">loan</a>' in tree
+    assert '<kbd>2</kbd> → <a href="#step-loan"><code>loan</code></a>' in tree
     assert "版本" in tree
     # the nav shows the pages to a team lead
     assert 'data-nav="ivr.flows"' in page and 'data-nav="ivr.simulator"' in page
