@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.extensions import db
 from app.testing import submit
+from app.testing.concurrency import at_once
 from app.testing.pytest_plugin import TEST_PASSWORD
 
 LAST_ADMIN = "这是最后一个启用的管理员"
@@ -90,3 +91,23 @@ def test_a_taken_name_and_a_missing_password_are_reported_together(client, make_
         "department_id": "0", "locale": "zh_CN", "active": "y"})
     html = response.get_data(as_text=True)
     assert "用户名已被占用" in html and "新用户必须设置密码" in html
+
+
+def test_two_administrators_taking_each_others_role_at_once_leave_one(app, make_user):
+    """Each sees the other still there; without a lock both saves go through and nobody can
+    administer the site."""
+    li, wang = make_user("admin", username="lihua"), make_user("admin", username="wangfang")
+    clients = {}
+    for admin in (li, wang):
+        clients[admin.username] = app.test_client()
+        _admin_client(clients[admin.username], admin)
+
+    def demote(by: str, other: User):
+        return lambda: _save(clients[by], other, roles=["manager"]).status_code
+
+    statuses = at_once(app, [demote("lihua", wang), demote("wangfang", li)],
+                       meet_after=lambda sql: "user_role" in sql and "count(" in sql.lower())
+    assert sorted(statuses) == [200, 302]  # one saved, one told it would leave no admin
+    db.session.expire_all()
+    admins = [u for u in db.session.scalars(select(User)) if "admin" in u.roles and u.active]
+    assert len(admins) == 1
