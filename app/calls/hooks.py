@@ -3,6 +3,8 @@ into the models; the IVR writes the records, the desk and the statistics read th
 declaration is the job that closes the records a dead IVR process left open."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from app.calls import models  # noqa: F401
 from app.calls.lost import close_lost_calls_job
 from app.declarations import Job
@@ -15,4 +17,4 @@ LOST_CALLS_MINUTES = 5
 @hookimpl
 def postline_jobs() -> list[Job]:
     return [Job("close_lost_calls", close_lost_calls_job, "interval", {"minutes": LOST_CALLS_MINUTES},
-                title="Close call records left open by a stopped IVR")]
+                title=_l("Close call records left open by a stopped IVR"))]

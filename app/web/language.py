@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 
 from app.extensions import babel
@@ -29,8 +29,11 @@ def translation_dirs(app: Flask) -> list[str]:
 
 def select_locale() -> str:
     """The language chosen in this session, else the user's own, else the site's default
-    (zh_CN): the browser's language is not asked, the centre decides."""
+    (zh_CN): the browser's language is not asked, the centre decides. Outside a request
+    (the worker naming its jobs, a command, the IVR) the site's default."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     wanted = session.get("lang")
     if not wanted and current_user and current_user.is_authenticated:
         wanted = current_user.locale

@@ -79,6 +79,8 @@ def test_jobs_are_kept_in_the_database_and_stale_ones_removed(app):
         assert _stored_job_ids() == {"core.close_lost_calls", "wtest.tick", "wtest.boom"}
         stored = scheduler.get_job("wtest.tick")
         assert stored.func_ref == "app.worker:run_job" and stored.args == ("wtest.tick",)
+        # A translated title, named outside any request, in the site's language.
+        assert scheduler.get_job("core.close_lost_calls").name == "关闭 IVR 进程中断后遗留未结束的通话记录"
 
         # Declared jobs are replaced, not duplicated; a job no longer declared goes.
         only_tick = {k: v for k, v in worker.declared_jobs(app).items() if k == "wtest.tick"}
