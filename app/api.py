@@ -13,6 +13,7 @@ from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.declarations import (
     AgentForm,
+    Article,
     CliCommand,
     DemoData,
     IVRNode,
@@ -42,4 +43,6 @@ __all__ = [
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
+    # the knowledge base
+    "Article",
 ]

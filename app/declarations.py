@@ -174,3 +174,21 @@ class DemoData:
     load: Callable[[], dict[str, int]]
     weight: int = 100
     plugin: str = ""
+
+
+@dataclass
+class Article:
+    """An article for the knowledge base: ``name`` is its slug, unique within the plugin (the
+    sync finds the article again by plugin and slug). ``category`` is a path such as
+    ``"邮政业务/资费"`` (created when missing); ``answer`` is what an agent tells the caller
+    (``body`` when empty). ``postline knowledge sync`` adds it as a published article, and
+    when the text changes saves a new version; an editor's retirement is respected."""
+
+    name: str
+    title: str
+    body: str
+    answer: str = ""
+    category: str = ""
+    keywords: Sequence[str] = ()
+    weight: int = 100
+    plugin: str = ""

@@ -15,6 +15,7 @@ import pluggy
 
 from app.declarations import (
     AgentForm,
+    Article,
     CliCommand,
     DemoData,
     IVRNode,
@@ -99,3 +100,8 @@ def postline_demo_data() -> list[DemoData]:
 @hookspec
 def postline_call_ended(call: CallRecord) -> None:
     """An event: the IVR let go of ``call`` (its record is closed and saved)."""
+
+
+@hookspec
+def postline_knowledge_articles() -> list[Article]:
+    """Articles for the knowledge base (tariffs, services, policies of the plugin's line)."""

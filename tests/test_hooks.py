@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired
 from app import api, worker
 from app.api import (
     AgentForm,
+    Article,
     CliCommand,
     DemoData,
     IVRNode,
@@ -47,6 +48,7 @@ from app.extensions import db
 from app.ivr.prompts import catalog
 from app.ivr.simulator import simulate
 from app.pluginhost import collect
+from app.pluginhost.calls import registry
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, base_config
 
@@ -108,6 +110,7 @@ class TestPlugin:
         self.handled: list[tuple[str, str]] = []
         self.ended: list[tuple[int, str, str]] = []
         self.fail_when_calls_end = False
+        self.article_body = "平邮包裹在县城网点也可以寄。"
 
     def handle_pickup(self, form: Any, user: Any) -> str:
         self.handled.append((form.tracking.data, user.username))
@@ -186,6 +189,11 @@ class TestPlugin:
     @hookimpl
     def postline_demo_data(self) -> list[DemoData]:
         return [DemoData("testplug.customers", self.load_demo)]
+
+    @hookimpl
+    def postline_knowledge_articles(self) -> list[Article]:
+        return [Article("parcel-post", "平邮包裹怎么寄", self.article_body, answer="带身份证到网点交寄。",
+                        category="测试业务/包裹", keywords=("平邮", "包裹"))]
 
     @hookimpl
     def postline_call_ended(self, call: Any) -> None:
@@ -457,3 +465,32 @@ def test_hook_postline_call_ended(app, plugin, caplog):
     assert transcript.variables["POSTLINE_STATUS"] == "OK"
     assert len(plugin.ended) == 2
     assert "testplug" in caplog.text and "the statistics service is down" in caplog.text
+
+
+def test_hook_postline_knowledge_articles(app, plugin, client_as):
+    from app.commands import cli
+    from app.knowledge.models import KnowledgeArticle
+
+    runner = app.test_cli_runner()
+    obj = ScriptInfo(create_app=lambda: app)
+    first = runner.invoke(cli, ["knowledge", "sync"], obj=obj)
+    assert first.exit_code == 0, first.output
+    assert "+1 new, 0 updated" in first.output
+    assert "+0 new, 0 updated" in runner.invoke(cli, ["knowledge", "sync"], obj=obj).output  # idempotent
+    db.session.rollback()
+    article = db.session.scalar(select(KnowledgeArticle).where(KnowledgeArticle.slug == "parcel-post"))
+    assert (article.plugin, article.state, article.version) == (PLUGIN, "published", 1)
+    assert article.category.path == "测试业务 › 包裹" and article.tags == ["平邮", "包裹"]
+
+    # An agent finds it by a short query, and its answer is the declared one.
+    agent = client_as("agent")
+    assert f'data-article="{article.id}"' in _html(agent.get("/knowledge/?q=平邮"))
+    assert "带身份证到网点交寄。" in _html(agent.get(f"/knowledge/{article.id}"))
+
+    plugin.article_body = "平邮包裹可在任一网点交寄，时限7至15天。"  # the plugin's next release ...
+    registry(app).cache.clear()  # ... is a restart: declarations are read again
+    assert "+0 new, 1 updated" in runner.invoke(cli, ["knowledge", "sync"], obj=obj).output
+    db.session.expire_all()
+    article = db.session.get(KnowledgeArticle, article.id)
+    assert article.version == 2 and article.current().body == plugin.article_body
+    assert article.current().created_by == f"plugin:{PLUGIN}"

@@ -22,6 +22,12 @@ from app.timeutil import utcnow
 CORE_MIGRATIONS = Path(__file__).parent.parent / "migrations"
 #: Tables that are not ours to migrate (APScheduler creates its own).
 FOREIGN_TABLES = ("apscheduler_jobs",)
+#: A full-text index kept by the database itself (SQLite's FTS5 table and its shadow
+#: tables, created by the knowledge base's migration), not by a model.
+SEARCH_INDEX_TABLES = ("knowledge_fts",)
+#: Expression indexes no model can describe on both databases (PostgreSQL's GIN index over
+#: the knowledge base's weighted tsvector).
+SEARCH_INDEXES = ("ix_knowledge_article_search",)
 
 
 def include_name_for(plugin: str | None, plugin_names: tuple[str, ...]) -> Callable[..., bool]:
@@ -32,9 +38,11 @@ def include_name_for(plugin: str | None, plugin_names: tuple[str, ...]) -> Calla
     both are needed, or a plugin's first revision would create the core's tables too."""
 
     def include_name(name: str | None, type_: str, _parents: dict[str, Any]) -> bool:
+        if type_ == "index" and name in SEARCH_INDEXES:
+            return False
         if type_ != "table" or name is None:
             return True
-        if name.startswith("alembic_version") or name in FOREIGN_TABLES:
+        if name.startswith(("alembic_version", *SEARCH_INDEX_TABLES)) or name in FOREIGN_TABLES:
             return False
         if plugin is not None:
             return name.startswith(plugin + "_")

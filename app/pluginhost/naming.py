@@ -24,7 +24,7 @@ RESERVED_NAMES = frozenset({CORE, *CORE_ROOMS})
 #: have a setting ``greeting``; only one plugin declaring a name twice is refused. A
 #: plugin's blueprints and commands are kept apart by the prefix rules below instead.
 PLUGIN_SCOPED_HOOKS = frozenset({"postline_settings", "postline_jobs", "postline_blueprints",
-                                 "postline_cli_commands"})
+                                 "postline_cli_commands", "postline_knowledge_articles"})
 
 #: Prompt names are file paths under the sounds folder: segments of lowercase letters,
 #: digits, ``-`` and ``_`` (never starting with ``-`` or ``.``), joined by ``/``, so a name
