@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, func, literal_column, or_, select, text
+from sqlalchemy import bindparam, case, column, func, literal_column, or_, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
@@ -87,26 +87,33 @@ def _postgresql(wanted: list[str]):
 
 def _fts5(wanted: list[str]):
     match = " OR ".join(f'"{word}"*' for word in wanted)
-    # bm25 is lower for better matches: negated, so that higher is better as elsewhere.
-    return (select(literal_column("rowid").label("id"),
-                   literal_column(f"-bm25({FTS_TABLE}, 1.0, 0.0, 0.0)").label("title_score"),
+    # bm25 counts a document's length over all its columns, so a short body would lift a
+    # title; the title's tier is therefore how many of the words it holds. bm25 is lower
+    # for better matches: negated, so that higher is better as elsewhere.
+    fts = table(FTS_TABLE, column("rowid"))
+    return (select(KnowledgeArticle.id.label("id"),
+                   _hits(KnowledgeArticle.title_tokens, wanted).label("title_score"),
                    literal_column(f"-bm25({FTS_TABLE}, 10.0, 4.0, 1.0)").label("score"))
-            .select_from(text(FTS_TABLE))
+            .select_from(fts)
+            .join(KnowledgeArticle, KnowledgeArticle.id == fts.c.rowid)
             .where(literal_column(FTS_TABLE).op("MATCH")(match))
             .subquery())
 
 
-def _like(wanted: list[str]):
-    def hits(column: ColumnElement[str]) -> ColumnElement[int]:
-        total: ColumnElement[int] | None = None
-        for word in wanted:
-            one = case((column.like(f"% {word}%"), 1), else_=0)
-            total = one if total is None else total + one
-        assert total is not None
-        return total
+def _hits(column: ColumnElement[str], wanted: list[str]) -> ColumnElement[int]:
+    """How many of the words begin a word of ``column``."""
+    total: ColumnElement[int] | None = None
+    for word in wanted:
+        one = case((column.like(f"% {word}%"), 1), else_=0)
+        total = one if total is None else total + one
+    assert total is not None
+    return total
 
-    title = hits(KnowledgeArticle.title_tokens)
-    score = 10 * title + 4 * hits(KnowledgeArticle.keyword_tokens) + hits(KnowledgeArticle.body_tokens)
+
+def _like(wanted: list[str]):
+    title = _hits(KnowledgeArticle.title_tokens, wanted)
+    score = (10 * title + 4 * _hits(KnowledgeArticle.keyword_tokens, wanted)
+             + _hits(KnowledgeArticle.body_tokens, wanted))
     anywhere = [column.like(f"% {word}%") for word in wanted
                 for column in (KnowledgeArticle.title_tokens, KnowledgeArticle.keyword_tokens,
                                KnowledgeArticle.body_tokens)]
