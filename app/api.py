@@ -14,10 +14,13 @@ from app.customers.models import Customer
 from app.declarations import (
     AgentForm,
     CliCommand,
+    Delivery,
     DemoData,
     IVRNode,
     Job,
     NavItem,
+    Notifier,
+    Outgoing,
     Permission,
     PluginBlueprint,
     Prompt,
@@ -31,6 +34,8 @@ from app.ivr.call import Call, Recording
 from app.ivr.channel import Hangup
 from app.ivr.masking import mask
 from app.ivr.nodes import Node, Param
+from app.notify.addresses import email_problem, phone_problem
+from app.notify.sending import send as send_message
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook
 from app.timeutil import local, utcnow
@@ -42,4 +47,6 @@ __all__ = [
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
+    # messages to customers and staff
+    "Delivery", "Notifier", "Outgoing", "email_problem", "phone_problem", "send_message",
 ]

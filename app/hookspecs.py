@@ -20,6 +20,7 @@ from app.declarations import (
     IVRNode,
     Job,
     NavItem,
+    Notifier,
     Permission,
     PluginBlueprint,
     Prompt,
@@ -99,3 +100,9 @@ def postline_demo_data() -> list[DemoData]:
 @hookspec
 def postline_call_ended(call: CallRecord) -> None:
     """An event: the IVR let go of ``call`` (its record is closed and saved)."""
+
+
+@hookspec
+def postline_notifiers() -> list[Notifier]:
+    """Ways to send a message to a customer or to staff (an SMS gateway, e-mail), one
+    channel each; the site chooses which one serves a channel."""

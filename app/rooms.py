@@ -13,6 +13,7 @@ CORE_ROOMS: tuple[str, ...] = (
     "auth",
     "customers",
     "calendars",
+    "notify",
     "calls",
     "ivr",
     "agents",

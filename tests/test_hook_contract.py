@@ -82,6 +82,7 @@ HOOK_DECLARATIONS = {
     "postline_prompts": declarations.Prompt,
     "postline_demo_data": declarations.DemoData,
     "postline_call_ended": None,  # an event: returns nothing
+    "postline_notifiers": declarations.Notifier,
 }
 
 
@@ -211,6 +212,7 @@ PROMISED = {
     "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
+    "Delivery", "Notifier", "Outgoing", "email_problem", "phone_problem", "send_message",
 }
 
 

@@ -25,10 +25,13 @@ from app import api, worker
 from app.api import (
     AgentForm,
     CliCommand,
+    Delivery,
     DemoData,
     IVRNode,
     Job,
     NavItem,
+    Notifier,
+    Outgoing,
     Permission,
     PluginBlueprint,
     Prompt,
@@ -108,6 +111,8 @@ class TestPlugin:
         self.handled: list[tuple[str, str]] = []
         self.ended: list[tuple[int, str, str]] = []
         self.fail_when_calls_end = False
+        self.messages: list[Outgoing] = []
+        self.gateway_down = False
 
     def handle_pickup(self, form: Any, user: Any) -> str:
         self.handled.append((form.tracking.data, user.username))
@@ -186,6 +191,16 @@ class TestPlugin:
     @hookimpl
     def postline_demo_data(self) -> list[DemoData]:
         return [DemoData("testplug.customers", self.load_demo)]
+
+    def send_sms(self, outgoing: Outgoing) -> Delivery:
+        if self.gateway_down:
+            raise ConnectionError("gateway unreachable")
+        self.messages.append(outgoing)
+        return Delivery.queued(reference=f"gw-{outgoing.id}")
+
+    @hookimpl
+    def postline_notifiers(self) -> list[Notifier]:
+        return [Notifier("testplug.sms", "sms", self.send_sms, title="Test gateway")]
 
     @hookimpl
     def postline_call_ended(self, call: Any) -> None:
@@ -457,3 +472,23 @@ def test_hook_postline_call_ended(app, plugin, caplog):
     assert transcript.variables["POSTLINE_STATUS"] == "OK"
     assert len(plugin.ended) == 2
     assert "testplug" in caplog.text and "the statistics service is down" in caplog.text
+
+
+def test_hook_postline_notifiers(app, plugin, client_as):
+    notifiers = {n.name: n for n in collect("postline_notifiers")}
+    assert (notifiers["testplug.sms"].plugin, notifiers["testplug.sms"].channel) == (PLUGIN, "sms")
+    app.config["NOTIFY_SMS"] = "testplug.sms"  # the site chooses it for the channel
+
+    message = api.send_message("sms", "138 0013 8000", "您的工单已办结。", about=("ticket", 42))
+    assert plugin.messages == [Outgoing(message.id, "sms", "13800138000", "您的工单已办结。")]
+    assert (message.status, message.notifier, message.reference) == ("queued", "testplug.sms",
+                                                                      f"gw-{message.id}")
+    assert (message.subject_type, message.subject_id, message.attempts) == ("ticket", "42", 1)
+
+    plugin.gateway_down = True  # a notifier that raises does not reach the sender
+    failed = api.send_message("sms", "13900139000", "第二条")
+    assert failed.status == "failed" and "gateway unreachable" in failed.error
+    assert failed.retry_at is not None
+
+    page = _html(client_as("teamlead").get("/notify/messages"))
+    assert f'data-message-id="{message.id}"' in page and "testplug.sms" in page
