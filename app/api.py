@@ -34,7 +34,7 @@ from app.ivr.call import Call, Recording
 from app.ivr.channel import Hangup
 from app.ivr.masking import mask
 from app.ivr.nodes import Node, Param
-from app.notify.addresses import email_problem, phone_problem
+from app.notify.addresses import EmailAddress, PhoneNumber, email_problem, phone_problem
 from app.notify.sending import send as send_message
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook
@@ -48,5 +48,6 @@ __all__ = [
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
     # messages to customers and staff
-    "Delivery", "Notifier", "Outgoing", "email_problem", "phone_problem", "send_message",
+    "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
+    "send_message",
 ]

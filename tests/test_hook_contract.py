@@ -212,7 +212,8 @@ PROMISED = {
     "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
-    "Delivery", "Notifier", "Outgoing", "email_problem", "phone_problem", "send_message",
+    "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
+    "send_message",
 }
 
 

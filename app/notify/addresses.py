@@ -8,8 +8,10 @@ hyphens, brackets and a leading +86 / 0086 are accepted and dropped."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
 
 SMS = "sms"
 EMAIL = "email"
@@ -80,3 +82,27 @@ def masked(to: str) -> str:
         return "*" * len(to)
     keep = 3 if len(to) == 11 else max(0, len(to) - 8)
     return to[:keep] + "*" * (len(to) - keep - 4) + to[-4:]
+
+
+class PhoneNumber:
+    """A WTForms validator: the field holds a number we can use (``mobile_only`` for a
+    number that must receive SMS); the field's data is left as typed."""
+
+    def __init__(self, mobile_only: bool = False) -> None:
+        self.mobile_only = mobile_only
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data:
+            problem = phone_problem(field.data, self.mobile_only)
+            if problem:
+                raise ValidationError(problem)
+
+
+class EmailAddress:
+    """A WTForms validator for an e-mail address (empty passes: combine with a required one)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data:
+            problem = email_problem(field.data)
+            if problem:
+                raise ValidationError(problem)

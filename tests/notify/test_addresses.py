@@ -71,3 +71,28 @@ def test_the_reason_is_in_chinese_on_a_chinese_site(app):
     with app.test_request_context():
         assert "11" in phone_problem("12345", mobile_only=True) and "1" in NOT_A_MOBILE
         assert "区号" in phone_problem("65000000")
+
+
+def test_forms_refuse_a_bad_number_or_address_with_the_reason(app):
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    from app.notify.addresses import EmailAddress, PhoneNumber
+
+    class ContactForm(FlaskForm):
+        class Meta:
+            csrf = False
+
+        phone = StringField("phone", validators=[PhoneNumber()])
+        mobile = StringField("mobile", validators=[PhoneNumber(mobile_only=True)])
+        email = StringField("email", validators=[EmailAddress()])
+
+    with app.test_request_context(method="POST", data={"phone": "65000000", "mobile": "010-65000000",
+                                                       "email": "zhang@"}):
+        form = ContactForm()
+        assert not form.validate()
+        assert form.errors == {"phone": [str(NO_AREA_CODE)], "mobile": [str(NOT_A_MOBILE)],
+                               "email": [str(NOT_AN_EMAIL)]}
+    with app.test_request_context(method="POST", data={"phone": "010-65000000", "mobile": "13800138000",
+                                                       "email": ""}):
+        assert ContactForm().validate()
