@@ -15,10 +15,13 @@ from app.declarations import (
     AgentForm,
     Article,
     CliCommand,
+    Delivery,
     DemoData,
     IVRNode,
     Job,
     NavItem,
+    Notifier,
+    Outgoing,
     Permission,
     PluginBlueprint,
     Prompt,
@@ -32,6 +35,8 @@ from app.ivr.call import Call, Recording
 from app.ivr.channel import Hangup
 from app.ivr.masking import mask
 from app.ivr.nodes import Node, Param
+from app.notify.addresses import EmailAddress, PhoneNumber, email_problem, phone_problem
+from app.notify.sending import send as send_message
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook
 from app.timeutil import local, utcnow
@@ -45,4 +50,7 @@ __all__ = [
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
     # the knowledge base
     "Article",
+    # messages to customers and staff
+    "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
+    "send_message",
 ]

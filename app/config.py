@@ -92,6 +92,26 @@ class Defaults:
     #: Asterisk's sounds folder (``astsoundsdir``), for ``postline prompts check``.
     ASTERISK_SOUNDS_DIR = "/var/lib/asterisk/sounds"
 
+    # Messages to customers and staff (docs/notifications.md).
+    #: The notifier serving each channel, by name (``postline_notifiers``); empty: channel off.
+    NOTIFY_SMS = "core.sms_outbox"
+    NOTIFY_EMAIL = "core.smtp"
+    #: The SMS outbox folder; empty means ``<instance>/outbox/sms``, relative is in the instance.
+    NOTIFY_SMS_OUTBOX = ""
+    #: Tries of one message before it is given up, and the wait after the first failed one
+    #: (seconds; doubled after each further failure).
+    NOTIFY_MAX_ATTEMPTS = 6
+    NOTIFY_RETRY_SECONDS = 300
+    #: E-mail is off while SMTP_HOST is empty.
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_STARTTLS = True
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    #: The sender address; empty: SMTP_USER.
+    SMTP_FROM = ""
+    SMTP_TIMEOUT = 30
+
 
 class SettingError(ValueError):
     """An environment variable holds a value its setting cannot take (one line: which

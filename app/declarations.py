@@ -192,3 +192,55 @@ class Article:
     keywords: Sequence[str] = ()
     weight: int = 100
     plugin: str = ""
+
+
+@dataclass
+class Outgoing:
+    """One message as a notifier receives it. ``id`` is the message log's id: a notifier
+    that keys its work on it (a file name, a gateway's client reference) makes a retry of
+    the same message replace, not repeat, what it handed on."""
+
+    id: int
+    channel: str
+    to: str
+    text: str
+    title: str = ""
+
+
+@dataclass
+class Delivery:
+    """What a notifier says it did with one message. ``status`` is ``sent`` (delivered to
+    the carrier), ``queued`` (handed to a gateway that delivers later) or ``failed`` with a
+    ``reason``; a ``permanent`` failure (a number the gateway refuses) is not retried.
+    ``reference`` is the carrier's id for it, kept in the log for tracing."""
+
+    status: str
+    reason: str = ""
+    reference: str = ""
+    permanent: bool = False
+
+    @classmethod
+    def sent(cls, reference: str = "") -> Delivery:
+        return cls("sent", reference=reference)
+
+    @classmethod
+    def queued(cls, reference: str = "") -> Delivery:
+        return cls("queued", reference=reference)
+
+    @classmethod
+    def failed(cls, reason: str, permanent: bool = False) -> Delivery:
+        return cls("failed", reason=reason, permanent=permanent)
+
+
+@dataclass
+class Notifier:
+    """A way to send messages on one ``channel`` (``sms`` or ``email``). ``send(outgoing)``
+    sends one :class:`Outgoing` and returns a :class:`Delivery`; the site picks one notifier
+    per channel by name (``NOTIFY_SMS = "core.sms_outbox"``)."""
+
+    name: str
+    channel: str
+    send: Callable[[Outgoing], Delivery]
+    title: str = ""
+    weight: int = 100
+    plugin: str = ""

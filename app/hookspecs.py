@@ -21,6 +21,7 @@ from app.declarations import (
     IVRNode,
     Job,
     NavItem,
+    Notifier,
     Permission,
     PluginBlueprint,
     Prompt,
@@ -105,3 +106,9 @@ def postline_call_ended(call: CallRecord) -> None:
 @hookspec
 def postline_knowledge_articles() -> list[Article]:
     """Articles for the knowledge base (tariffs, services, policies of the plugin's line)."""
+
+
+@hookspec
+def postline_notifiers() -> list[Notifier]:
+    """Ways to send a message to a customer or to staff (an SMS gateway, e-mail), one
+    channel each; the site chooses which one serves a channel."""

@@ -14,6 +14,7 @@ CORE_ROOMS: tuple[str, ...] = (
     "customers",
     "calendars",
     "knowledge",
+    "notify",
     "calls",
     "ivr",
     "agents",

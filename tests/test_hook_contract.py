@@ -83,6 +83,7 @@ HOOK_DECLARATIONS = {
     "postline_demo_data": declarations.DemoData,
     "postline_call_ended": None,  # an event: returns nothing
     "postline_knowledge_articles": declarations.Article,
+    "postline_notifiers": declarations.Notifier,
 }
 
 
@@ -213,6 +214,8 @@ PROMISED = {
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
     "Article",
+    "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
+    "send_message",
 }
 
 

@@ -26,10 +26,13 @@ from app.api import (
     AgentForm,
     Article,
     CliCommand,
+    Delivery,
     DemoData,
     IVRNode,
     Job,
     NavItem,
+    Notifier,
+    Outgoing,
     Permission,
     PluginBlueprint,
     Prompt,
@@ -111,6 +114,8 @@ class TestPlugin:
         self.ended: list[tuple[int, str, str]] = []
         self.fail_when_calls_end = False
         self.article_body = "平邮包裹在县城网点也可以寄。"
+        self.messages: list[Outgoing] = []
+        self.gateway_down = False
 
     def handle_pickup(self, form: Any, user: Any) -> str:
         self.handled.append((form.tracking.data, user.username))
@@ -189,6 +194,16 @@ class TestPlugin:
     @hookimpl
     def postline_demo_data(self) -> list[DemoData]:
         return [DemoData("testplug.customers", self.load_demo)]
+
+    def send_sms(self, outgoing: Outgoing) -> Delivery:
+        if self.gateway_down:
+            raise ConnectionError("gateway unreachable")
+        self.messages.append(outgoing)
+        return Delivery.queued(reference=f"gw-{outgoing.id}")
+
+    @hookimpl
+    def postline_notifiers(self) -> list[Notifier]:
+        return [Notifier("testplug.sms", "sms", self.send_sms, title="Test gateway")]
 
     @hookimpl
     def postline_knowledge_articles(self) -> list[Article]:
@@ -494,3 +509,23 @@ def test_hook_postline_knowledge_articles(app, plugin, client_as):
     article = db.session.get(KnowledgeArticle, article.id)
     assert article.version == 2 and article.current().body == plugin.article_body
     assert article.current().created_by == f"plugin:{PLUGIN}"
+
+
+def test_hook_postline_notifiers(app, plugin, client_as):
+    notifiers = {n.name: n for n in collect("postline_notifiers")}
+    assert (notifiers["testplug.sms"].plugin, notifiers["testplug.sms"].channel) == (PLUGIN, "sms")
+    app.config["NOTIFY_SMS"] = "testplug.sms"  # the site chooses it for the channel
+
+    message = api.send_message("sms", "138 0013 8000", "您的工单已办结。", about=("ticket", 42))
+    assert plugin.messages == [Outgoing(message.id, "sms", "13800138000", "您的工单已办结。")]
+    assert (message.status, message.notifier, message.reference) == ("queued", "testplug.sms",
+                                                                      f"gw-{message.id}")
+    assert (message.subject_type, message.subject_id, message.attempts) == ("ticket", "42", 1)
+
+    plugin.gateway_down = True  # a notifier that raises does not reach the sender
+    failed = api.send_message("sms", "13900139000", "第二条")
+    assert failed.status == "failed" and "gateway unreachable" in failed.error
+    assert failed.retry_at is not None
+
+    page = _html(client_as("teamlead").get("/notify/messages"))
+    assert f'data-message-id="{message.id}"' in page and "testplug.sms" in page
