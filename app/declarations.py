@@ -174,3 +174,18 @@ class DemoData:
     load: Callable[[], dict[str, int]]
     weight: int = 100
     plugin: str = ""
+
+
+@dataclass
+class TicketType:
+    """A type of work order (``name`` is its code, e.g. ``ems_pickup``). ``categories`` are
+    its two-level categories as ``("投诉", "邮件延误")`` pairs, added to the category table
+    when missing; ``form_class`` (a Flask-WTF form, optional) holds the type's own fields,
+    shown when an order of this type is registered and kept with the order."""
+
+    name: str
+    title: str
+    categories: Sequence[tuple[str, str]] = ()
+    form_class: type | None = None
+    weight: int = 100
+    plugin: str = ""

@@ -25,12 +25,14 @@ from app.declarations import (
     Prompt,
     Report,
     Setting,
+    TicketType,
     TimelineEntry,
 )
 
 if TYPE_CHECKING:
     from app.calls.models import CallRecord
     from app.customers.models import Customer
+    from app.tickets.models import WorkOrder
 
 hookspec = pluggy.HookspecMarker("postline")
 hookimpl = pluggy.HookimplMarker("postline")
@@ -99,3 +101,14 @@ def postline_demo_data() -> list[DemoData]:
 @hookspec
 def postline_call_ended(call: CallRecord) -> None:
     """An event: the IVR let go of ``call`` (its record is closed and saved)."""
+
+
+@hookspec
+def postline_ticket_types() -> list[TicketType]:
+    """Types of work order the plugin adds (with their categories and form fields)."""
+
+
+@hookspec
+def postline_ticket_changed(order: WorkOrder, action: str) -> None:
+    """An event: ``order`` was registered or changed by ``action`` (a transition's name,
+    ``register`` or ``note``); the change is committed."""

@@ -17,6 +17,7 @@ CORE_ROOMS: tuple[str, ...] = (
     "ivr",
     "agents",
     "reports",
+    "tickets",
     "worker",
     "web",
     "commands",

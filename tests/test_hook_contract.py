@@ -82,6 +82,8 @@ HOOK_DECLARATIONS = {
     "postline_prompts": declarations.Prompt,
     "postline_demo_data": declarations.DemoData,
     "postline_call_ended": None,  # an event: returns nothing
+    "postline_ticket_types": declarations.TicketType,
+    "postline_ticket_changed": None,
 }
 
 
