@@ -180,7 +180,7 @@ def find_by_number(number: str) -> WorkOrder | None:
 
 
 def reopen_window() -> timedelta:
-    return timedelta(days=int(current_app.config.get("TICKET_REOPEN_DAYS", 7)))
+    return timedelta(days=int(current_app.config["TICKET_REOPEN_DAYS"]))
 
 
 # --- what each transition does besides changing the state -------------------------------

@@ -94,13 +94,13 @@ def _order_or_404(number: str) -> WorkOrder:
 
 @bp.route("/find")
 @permission_required("tickets.view")
-def find() -> Response:
+def find() -> str | Response:
     """A number read out on the phone; a merged order's number leads to its target."""
-    order = find_by_number(request.args.get("number", ""))
-    if order is None:
-        flash(_("There is no work order %(number)s.", number=request.args.get("number", "")[:30]))
-        return redirect(request.referrer or url_for("tickets.mine"))
-    return redirect(url_for("tickets.detail", number=order.number))
+    number = request.args.get("number", "").strip()[:30]
+    order = find_by_number(number) if number else None
+    if order is not None:
+        return redirect(url_for("tickets.detail", number=order.number))
+    return render_template("tickets/find.html", number=number)
 
 
 @bp.route("/<number>")
