@@ -27,6 +27,7 @@ from app.declarations import (
     Prompt,
     Report,
     Setting,
+    TicketType,
     TimelineEntry,
 )
 from app.extensions import db
@@ -43,7 +44,7 @@ from app.timeutil import local, utcnow
 
 __all__ = [
     "AgentForm", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode",
-    "Job", "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TimelineEntry",
+    "Job", "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TicketType", "TimelineEntry",
     "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     # the IVR node API

@@ -76,6 +76,9 @@ class Defaults:
     #: Seconds between the worker's checks that it still holds the site's scheduler lock
     #: (on PostgreSQL the lock goes with its connection); a lost lock pauses the jobs.
     WORKER_LOCK_CHECK_SECONDS = 30
+    #: Days after closing within which a work order may be reopened (the customer calls
+    #: back); later, a new order is registered.
+    TICKET_REOPEN_DAYS = 7
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""

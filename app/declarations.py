@@ -244,3 +244,18 @@ class Notifier:
     title: str = ""
     weight: int = 100
     plugin: str = ""
+
+
+@dataclass
+class TicketType:
+    """A type of work order (``name`` is its code, e.g. ``ems_pickup``). ``categories`` are
+    its two-level categories as ``("投诉", "邮件延误")`` pairs, added to the category table
+    when missing; ``form_class`` (a Flask-WTF form, optional) holds the type's own fields,
+    shown when an order of this type is registered and kept with the order."""
+
+    name: str
+    title: str
+    categories: Sequence[tuple[str, str]] = ()
+    form_class: type | None = None
+    weight: int = 100
+    plugin: str = ""

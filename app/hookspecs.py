@@ -27,12 +27,14 @@ from app.declarations import (
     Prompt,
     Report,
     Setting,
+    TicketType,
     TimelineEntry,
 )
 
 if TYPE_CHECKING:
     from app.calls.models import CallRecord
     from app.customers.models import Customer
+    from app.tickets.models import WorkOrder
 
 hookspec = pluggy.HookspecMarker("postline")
 hookimpl = pluggy.HookimplMarker("postline")
@@ -112,3 +114,14 @@ def postline_knowledge_articles() -> list[Article]:
 def postline_notifiers() -> list[Notifier]:
     """Ways to send a message to a customer or to staff (an SMS gateway, e-mail), one
     channel each; the site chooses which one serves a channel."""
+
+
+@hookspec
+def postline_ticket_types() -> list[TicketType]:
+    """Types of work order the plugin adds (with their categories and form fields)."""
+
+
+@hookspec
+def postline_ticket_changed(order: WorkOrder, action: str) -> None:
+    """An event: ``order`` was registered or changed by ``action`` (a transition's name,
+    ``register`` or ``note``); the change is committed."""

@@ -19,6 +19,7 @@ CORE_ROOMS: tuple[str, ...] = (
     "ivr",
     "agents",
     "reports",
+    "tickets",
     "worker",
     "web",
     "commands",

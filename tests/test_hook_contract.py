@@ -84,6 +84,8 @@ HOOK_DECLARATIONS = {
     "postline_call_ended": None,  # an event: returns nothing
     "postline_knowledge_articles": declarations.Article,
     "postline_notifiers": declarations.Notifier,
+    "postline_ticket_types": declarations.TicketType,
+    "postline_ticket_changed": None,
 }
 
 

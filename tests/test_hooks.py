@@ -38,6 +38,7 @@ from app.api import (
     Prompt,
     Report,
     Setting,
+    TicketType,
     TimelineEntry,
     hookimpl,
     permission_required,
@@ -54,6 +55,7 @@ from app.pluginhost import collect
 from app.pluginhost.calls import registry
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, base_config
+from app.tickets.models import TicketCategory, WorkOrder
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLUGIN = "testplug"
@@ -83,6 +85,10 @@ class PickupForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     region = StringField("Region", validators=[DataRequired()])
+
+
+class PickupFields(FlaskForm):
+    address = StringField("Pickup address", validators=[DataRequired()])
 
 
 class Greeting:
@@ -116,6 +122,8 @@ class TestPlugin:
         self.article_body = "平邮包裹在县城网点也可以寄。"
         self.messages: list[Outgoing] = []
         self.gateway_down = False
+        self.tickets: list[tuple[str, str, str]] = []
+        self.fail_when_tickets_change = False
 
     def handle_pickup(self, form: Any, user: Any) -> str:
         self.handled.append((form.tracking.data, user.username))
@@ -209,6 +217,17 @@ class TestPlugin:
     def postline_knowledge_articles(self) -> list[Article]:
         return [Article("parcel-post", "平邮包裹怎么寄", self.article_body, answer="带身份证到网点交寄。",
                         category="测试业务/包裹", keywords=("平邮", "包裹"))]
+
+    @hookimpl
+    def postline_ticket_types(self) -> list[TicketType]:
+        return [TicketType("testplug_pickup", "EMS pickup", categories=[("上门揽收", "预约揽收")],
+                           form_class=PickupFields, weight=60)]
+
+    @hookimpl
+    def postline_ticket_changed(self, order: Any, action: str) -> None:
+        self.tickets.append((order.number, action, order.state))
+        if self.fail_when_tickets_change:
+            raise RuntimeError("the SMS gateway is down")
 
     @hookimpl
     def postline_call_ended(self, call: Any) -> None:
@@ -529,3 +548,39 @@ def test_hook_postline_notifiers(app, plugin, client_as):
 
     page = _html(client_as("teamlead").get("/notify/messages"))
     assert f'data-message-id="{message.id}"' in page and "testplug.sms" in page
+
+
+def test_hook_postline_ticket_types(app, client_as):
+    agent = client_as("agent")
+    assert "EMS pickup" in _html(agent.get("/tickets/new"))
+    page = _html(agent.get("/tickets/new?type=testplug_pickup"))
+    assert "上门揽收 › 预约揽收" in page and "Pickup address" in page
+    category = db.session.scalar(select(TicketCategory).where(TicketCategory.name == "预约揽收"))
+
+    missing = submit(agent, "/tickets/new?type=testplug_pickup",
+                     {"subject": "预约揽收", "category_id": str(category.id), "channel": "phone",
+                      "priority": "normal"})
+    assert missing.status_code == 200 and db.session.scalar(select(WorkOrder)) is None  # its field is required
+
+    response = submit(agent, "/tickets/new?type=testplug_pickup",
+                      {"subject": "预约揽收", "category_id": str(category.id), "channel": "phone",
+                       "priority": "normal", "extra-address": "北京市西城区金融大街1号"})
+    assert response.status_code == 302
+    order = db.session.scalar(select(WorkOrder))
+    assert (order.type_code, order.category.path) == ("testplug_pickup", "上门揽收 › 预约揽收")
+    assert "北京市西城区金融大街1号" in _html(agent.get(f"/tickets/{order.number}"))
+
+
+def test_hook_postline_ticket_changed(app, plugin, client_as, caplog):
+    agent = client_as("agent")
+    response = submit(agent, "/tickets/new?type=query", {"subject": "查询邮件", "channel": "phone",
+                                                         "priority": "normal"})
+    order = db.session.scalar(select(WorkOrder))
+    assert response.status_code == 302 and plugin.tickets == [(order.number, "register", "new")]
+
+    plugin.fail_when_tickets_change = True  # a broken plugin does not undo the change
+    note = submit(agent, f"/tickets/{order.number}/note", {"text": "客户来电催办"},
+                  page=f"/tickets/{order.number}")
+    assert note.status_code == 302 and plugin.tickets[-1] == (order.number, "note", "new")
+    assert "客户来电催办" in _html(agent.get(f"/tickets/{order.number}"))
+    assert "testplug" in caplog.text and "the SMS gateway is down" in caplog.text

@@ -1,0 +1,48 @@
+"""The work orders room's declarations: who may see, register and work on orders, its
+pages and menu entries, and each customer's orders on the customer's timeline."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.auth.roles import STAFF
+from app.declarations import NavItem, Permission, PluginBlueprint, TimelineEntry
+from app.extensions import db
+from app.hookspecs import hookimpl
+from app.tickets import views
+from app.tickets.models import WorkOrder
+
+
+@hookimpl
+def postline_permissions() -> list[Permission]:
+    return [
+        Permission("tickets.view", _l("View work orders"), roles=STAFF),
+        Permission("tickets.create", _l("Register work orders"), roles=("agent", "teamlead", "manager")),
+        Permission("tickets.queue", _l("Work on a department's work orders"),
+                   roles=("backoffice", "teamlead", "manager")),
+    ]
+
+
+@hookimpl
+def postline_nav_items() -> list[NavItem]:
+    return [
+        NavItem("tickets.mine", _l("My work orders"), "tickets.mine", "tickets.create", "desk", 20),
+        NavItem("tickets.queue", _l("Department queue"), "tickets.queue", "tickets.queue", "backoffice", 10),
+    ]
+
+
+@hookimpl
+def postline_blueprints() -> list[PluginBlueprint]:
+    return [PluginBlueprint("tickets", views.bp)]
+
+
+@hookimpl
+def postline_customer_timeline(customer: Any) -> list[TimelineEntry]:
+    orders = db.session.scalars(select(WorkOrder).where(WorkOrder.customer_id == customer.id)
+                                .order_by(WorkOrder.id.desc()).limit(100))
+    return [TimelineEntry(f"tickets.{o.number}", o.created_at, f"{_l('Work order')} {o.number}",
+                          detail=o.subject, url=url_for("tickets.detail", number=o.number))
+            for o in orders]
