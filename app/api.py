@@ -20,6 +20,7 @@ from app.declarations import (
     NavItem,
     Permission,
     PluginBlueprint,
+    PostcodeAnswer,
     Prompt,
     Report,
     Setting,
@@ -42,4 +43,5 @@ __all__ = [
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
+    "PostcodeAnswer",
 ]

@@ -22,6 +22,7 @@ from app.declarations import (
     NavItem,
     Permission,
     PluginBlueprint,
+    PostcodeAnswer,
     Prompt,
     Report,
     Setting,
@@ -99,3 +100,10 @@ def postline_demo_data() -> list[DemoData]:
 @hookspec
 def postline_call_ended(call: CallRecord) -> None:
     """An event: the IVR let go of ``call`` (its record is closed and saved)."""
+
+
+@hookspec(firstresult=True)
+def postline_postcode_for_address(province: str, city: str, county: str) -> PostcodeAnswer | None:
+    """The postcode of a customer's address from its province, city and county, or ``None``
+    when the plugin does not know it; the first plugin that answers is used (call it with
+    :func:`app.pluginhost.first`)."""

@@ -82,7 +82,13 @@ HOOK_DECLARATIONS = {
     "postline_prompts": declarations.Prompt,
     "postline_demo_data": declarations.DemoData,
     "postline_call_ended": None,  # an event: returns nothing
+    "postline_postcode_for_address": declarations.PostcodeAnswer,  # firstresult: one answer or None
 }
+
+
+def _is_firstresult(hook: str) -> bool:
+    marker = f"{hookspecs.hookspec.project_name}_spec"
+    return bool(getattr(getattr(hookspecs, hook), marker).get("firstresult"))
 
 
 def _section(hook: str) -> str:
@@ -113,6 +119,8 @@ def test_hookspecs_are_typed_with_their_declaration(hook):
     declaration = HOOK_DECLARATIONS.get(hook)
     returns = inspect.signature(getattr(hookspecs, hook)).return_annotation
     expected = "None" if declaration is None else f"list[{declaration.__name__}]"
+    if declaration is not None and _is_firstresult(hook):
+        expected = f"{declaration.__name__} | None"
     assert returns == expected, f"app/hookspecs.py: {hook} should return {expected}"
 
 

@@ -1,4 +1,4 @@
-"""The customers room's declarations: who may see and edit customers, their pages, demo data."""
+"""The customers room's declarations: who may see, edit and merge customers, their pages, demo data."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +13,11 @@ from app.hookspecs import hookimpl
 def postline_permissions() -> list[Permission]:
     return [
         Permission("customers.view", _l("View customers"), roles=STAFF),
-        Permission("customers.edit", _l("Edit customers"), roles=("agent", "teamlead")),
+        Permission("customers.edit", _l("Create and edit customers, add their notes and addresses"),
+                   roles=("agent", "teamlead")),
+        Permission("customers.merge", _l("Merge two records of the same customer"), roles=("teamlead", "manager")),
+        Permission("customers.import", _l("Import customers from Excel"), roles=("teamlead", "manager")),
+        Permission("customers.export", _l("Export customers to Excel"), roles=("teamlead", "manager")),
     ]
 
 
