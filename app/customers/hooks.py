@@ -1,11 +1,12 @@
-"""The customers room's declarations: who may see, edit and merge customers, their pages, demo data."""
+"""The customers room's declarations: who may see, edit and merge customers, their pages, their
+command, demo data."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import STAFF
-from app.customers import demo, views
-from app.declarations import DemoData, NavItem, Permission, PluginBlueprint
+from app.customers import commands, demo, views
+from app.declarations import CliCommand, DemoData, NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
 
@@ -34,3 +35,8 @@ def postline_blueprints() -> list[PluginBlueprint]:
 @hookimpl
 def postline_demo_data() -> list[DemoData]:
     return [DemoData("customers.demo", demo.load, weight=20)]
+
+
+@hookimpl
+def postline_cli_commands() -> list[CliCommand]:
+    return [CliCommand("customers", commands.customers_group, weight=35)]

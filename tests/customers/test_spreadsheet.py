@@ -86,3 +86,31 @@ def test_import_and_export_need_their_permissions(app, make_user):
     submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD})
     assert client.get("/customers/import").status_code == 403
     assert client.get("/customers/export.xlsx").status_code == 403
+
+
+def test_the_command_imports_a_good_file_and_refuses_a_bad_one_with_its_rows(app, tmp_path):
+    from flask.cli import ScriptInfo
+
+    from app.commands import cli
+
+    runner = app.test_cli_runner()
+    info = ScriptInfo(create_app=lambda: app)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook(GOOD, ["钱七", "个人", "abc"] + [""] * 10))
+    result = runner.invoke(cli, ["customers", "import", str(bad)], obj=info)
+    assert result.exit_code == 2 and "第 3 行：不是电话号码：abc" in result.output
+    assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
+        line for line in result.output.splitlines() if "第 3 行" in line]  # one line says it all
+    assert runner.invoke(cli, ["customers", "import", str(tmp_path / "none.xlsx")], obj=info).exit_code == 2
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 0
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook(GOOD))
+    result = runner.invoke(cli, ["customers", "import", str(good)], obj=info)
+    assert result.exit_code == 0 and "imported 1 customers" in result.output
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(cli, ["customers", "export", str(out), "--query", "赵磊"], obj=info)
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[1][0] == "赵磊" and rows[1][9] == "363800"
