@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.audit.editing import Edited
 from app.audit.models import Audited
@@ -22,8 +22,8 @@ KINDS = ("person", "company")
 
 
 class CustomerPhone(Audited, db.Model):
-    """``digits`` is the national form (:func:`national_digits`), indexed: the calling
-    number's lookup is one equality on it."""
+    """``digits`` is the national form of ``number`` (:func:`national_digits`), kept in step
+    with it and indexed: the calling number's lookup is one equality on it."""
 
     __tablename__ = "customer_phone"
 
@@ -34,9 +34,10 @@ class CustomerPhone(Audited, db.Model):
     label: Mapped[str] = mapped_column(String(32), default="")
     position: Mapped[int] = mapped_column(default=0)
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.digits = national_digits(self.number)
+    @validates("number")
+    def _keep_digits(self, _key: str, number: str) -> str:
+        self.digits = national_digits(number)
+        return number
 
 
 class CustomerAddress(Audited, db.Model):
@@ -103,7 +104,6 @@ class Customer(Edited, Audited, db.Model):
     def _phone_setter(self, number: str) -> None:
         if self.phones:
             self.phones[0].number = number
-            self.phones[0].digits = national_digits(number)
         elif number:
             self.phones.append(CustomerPhone(number=number))
 
