@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.customers.phones import national_digits
 
@@ -80,7 +80,8 @@ class NoteForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    duplicate = IntegerField(_l("Number of the duplicate record"), validators=[DataRequired()],
+    duplicate = IntegerField(_l("Number of the duplicate record"),
+                             validators=[DataRequired(), NumberRange(1, 2**31 - 1)],
                              description=_l("Its phones, addresses and notes move to this customer."))
 
 

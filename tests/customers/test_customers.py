@@ -135,6 +135,9 @@ def test_a_team_lead_merges_a_duplicate_and_its_phones_find_the_survivor(app, cl
     moved = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "customer_phone",
                                                       AuditLog.action == "update")).all()
     assert moved  # the move is in the audit trail
+    for nonsense in ("99999999999", "abc", str(first.id)):  # a form error, never a 500
+        assert submit(lead, f"/customers/{first.id}/merge", {"duplicate": nonsense},
+                      page=f"/customers/{first.id}").status_code == 302
     again = submit(lead, f"/customers/{first.id}/merge", {"duplicate": second.id}, page=f"/customers/{first.id}")
     assert again.status_code == 302 and db.session.get(Customer, second.id).merged_into_id == first.id
 
