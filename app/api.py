@@ -24,6 +24,7 @@ from app.declarations import (
     Outgoing,
     Permission,
     PluginBlueprint,
+    PostcodeAnswer,
     Prompt,
     Report,
     Setting,
@@ -54,4 +55,5 @@ __all__ = [
     # messages to customers and staff
     "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
     "send_message",
+    "PostcodeAnswer",
 ]

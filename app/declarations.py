@@ -259,3 +259,12 @@ class TicketType:
     form_class: type | None = None
     weight: int = 100
     plugin: str = ""
+
+
+@dataclass
+class PostcodeAnswer:
+    """The postcode of an address's province/city/county, as a postcode plugin knows it;
+    ``place`` names the region it found (shown next to the postcode)."""
+
+    postcode: str
+    place: str = ""

@@ -24,6 +24,7 @@ from app.declarations import (
     Notifier,
     Permission,
     PluginBlueprint,
+    PostcodeAnswer,
     Prompt,
     Report,
     Setting,
@@ -125,3 +126,10 @@ def postline_ticket_types() -> list[TicketType]:
 def postline_ticket_changed(order: WorkOrder, action: str) -> None:
     """An event: ``order`` was registered or changed by ``action`` (a transition's name,
     ``register`` or ``note``); the change is committed."""
+
+
+@hookspec(firstresult=True)
+def postline_postcode_for_address(province: str, city: str, county: str) -> PostcodeAnswer | None:
+    """The postcode of a customer's address from its province, city and county, or ``None``
+    when the plugin does not know it; the first plugin that answers is used (call it with
+    :func:`app.pluginhost.first`)."""

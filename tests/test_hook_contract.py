@@ -86,7 +86,13 @@ HOOK_DECLARATIONS = {
     "postline_notifiers": declarations.Notifier,
     "postline_ticket_types": declarations.TicketType,
     "postline_ticket_changed": None,
+    "postline_postcode_for_address": declarations.PostcodeAnswer,  # firstresult: one answer or None
 }
+
+
+def _is_firstresult(hook: str) -> bool:
+    marker = f"{hookspecs.hookspec.project_name}_spec"
+    return bool(getattr(getattr(hookspecs, hook), marker).get("firstresult"))
 
 
 def _section(hook: str) -> str:
@@ -117,6 +123,8 @@ def test_hookspecs_are_typed_with_their_declaration(hook):
     declaration = HOOK_DECLARATIONS.get(hook)
     returns = inspect.signature(getattr(hookspecs, hook)).return_annotation
     expected = "None" if declaration is None else f"list[{declaration.__name__}]"
+    if declaration is not None and _is_firstresult(hook):
+        expected = f"{declaration.__name__} | None"
     assert returns == expected, f"app/hookspecs.py: {hook} should return {expected}"
 
 

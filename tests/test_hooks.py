@@ -230,6 +230,12 @@ class TestPlugin:
             raise RuntimeError("the SMS gateway is down")
 
     @hookimpl
+    def postline_postcode_for_address(self, province: str, city: str, county: str) -> api.PostcodeAnswer | None:
+        if province == "测试省":
+            return api.PostcodeAnswer("999001", f"{province}{city}{county}")
+        return None
+
+    @hookimpl
     def postline_call_ended(self, call: Any) -> None:
         self.ended.append((call.id, call.outcome, call.caller))
         if self.fail_when_calls_end:
@@ -584,3 +590,19 @@ def test_hook_postline_ticket_changed(app, plugin, client_as, caplog):
     assert note.status_code == 302 and plugin.tickets[-1] == (order.number, "note", "new")
     assert "客户来电催办" in _html(agent.get(f"/tickets/{order.number}"))
     assert "testplug" in caplog.text and "the SMS gateway is down" in caplog.text
+
+
+def test_hook_postline_postcode_for_address(app, client_as):
+    client = client_as("agent")
+    response = submit(client, "/customers/new", {
+        "name": "孙明", "kind": "person", "phones": "13700000001", "province": "测试省", "city": "样例市",
+        "county": "某县", "detail": "人民路1号", "postcode": ""}, page="/customers/new")
+    assert response.status_code == 302
+    customer = db.session.scalar(select(Customer).where(Customer.name == "孙明"))
+    assert customer.addresses[0].postcode == "999001"  # filled in by the plugin that knew it
+    assert "999001" in _html(client.get(f"/customers/{customer.id}"))
+    # Nobody knows the place: the address is kept, without a postcode.
+    submit(client, "/customers/new", {"name": "无邮编", "kind": "person", "province": "无名省",
+                                      "detail": "某路"}, page="/customers/new")
+    nowhere = db.session.scalar(select(Customer).where(Customer.name == "无邮编"))
+    assert nowhere.addresses[0].postcode == "" and nowhere.addresses[0].detail == "某路"

@@ -4,8 +4,10 @@ who served this caller last (首问负责: the same agent takes the matter again
 
 Asterisk reports numbers as the trunk delivers them: ``+8613800000001``,
 ``008613800000001``, ``013800000001`` (a mobile dialled with the trunk prefix) or
-``13800000001``. Customers are stored as people write them, usually the national form.
-Every lookup therefore tries the few forms one number can take."""
+``13800000001``. A customer's phones are indexed by their national digits
+(:func:`app.customers.phones.national_digits`), so the customer lookup is one equality;
+call records keep the number as received, so the caller-history lookup tries the few forms
+one number can take."""
 from __future__ import annotations
 
 import re
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.calls.models import CallRecord
-from app.customers.models import Customer
+from app.customers.models import Customer, CustomerPhone
+from app.customers.phones import national_digits
 from app.extensions import db
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -53,11 +56,13 @@ class CallerProfile:
 def profile(raw: str) -> CallerProfile:
     """What the customer records say about this number; several customers may share a
     number (a family, a company switchboard): one VIP or one blacklisting counts."""
-    forms = number_forms(raw)
-    if not forms:
+    digits = national_digits(raw)
+    if not digits:
         return CallerProfile()
     customers = list(db.session.scalars(
-        select(Customer).where(Customer.phone.in_(forms)).order_by(Customer.id)))
+        select(Customer).join(CustomerPhone, CustomerPhone.customer_id == Customer.id)
+        .where(CustomerPhone.digits == digits, Customer.merged_into_id.is_(None))
+        .order_by(Customer.id).distinct()))
     if not customers:
         return CallerProfile()
     return CallerProfile(customer_id=customers[0].id,

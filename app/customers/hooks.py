@@ -1,11 +1,12 @@
-"""The customers room's declarations: who may see and edit customers, their pages, demo data."""
+"""The customers room's declarations: who may see, edit and merge customers, their pages, their
+command, demo data."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import STAFF
-from app.customers import demo, views
-from app.declarations import DemoData, NavItem, Permission, PluginBlueprint
+from app.customers import commands, demo, views
+from app.declarations import CliCommand, DemoData, NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
 
@@ -13,7 +14,11 @@ from app.hookspecs import hookimpl
 def postline_permissions() -> list[Permission]:
     return [
         Permission("customers.view", _l("View customers"), roles=STAFF),
-        Permission("customers.edit", _l("Edit customers"), roles=("agent", "teamlead")),
+        Permission("customers.edit", _l("Create and edit customers, add their notes and addresses"),
+                   roles=("agent", "teamlead")),
+        Permission("customers.merge", _l("Merge two records of the same customer"), roles=("teamlead", "manager")),
+        Permission("customers.import", _l("Import customers from Excel"), roles=("teamlead", "manager")),
+        Permission("customers.export", _l("Export customers to Excel"), roles=("teamlead", "manager")),
     ]
 
 
@@ -30,3 +35,8 @@ def postline_blueprints() -> list[PluginBlueprint]:
 @hookimpl
 def postline_demo_data() -> list[DemoData]:
     return [DemoData("customers.demo", demo.load, weight=20)]
+
+
+@hookimpl
+def postline_cli_commands() -> list[CliCommand]:
+    return [CliCommand("customers", commands.customers_group, weight=35)]

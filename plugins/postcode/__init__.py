@@ -15,6 +15,7 @@ from . import (
     ivr,
     models,  # noqa: F401  (puts postcode_lookup into the metadata)
     report,
+    search,
     views,
 )
 
@@ -62,3 +63,16 @@ def postline_ivr_nodes() -> list[api.IVRNode]:
 @api.hookimpl
 def postline_prompts() -> list[api.Prompt]:
     return ivr.prompts()
+
+
+@api.hookimpl
+def postline_postcode_for_address(province: str, city: str, county: str) -> api.PostcodeAnswer | None:
+    """Answers only when the names lead to one postcode: a guess would be written into the
+    customer's address as if it were known."""
+    rows = search.by_names(province, city, county).best
+    postcodes = {row.postcode for row in rows}
+    if len(postcodes) != 1:
+        return None
+    row = rows[0]
+    place = row.province + row.city + ("" if row.is_city_row else row.county)
+    return api.PostcodeAnswer(row.postcode, place)

@@ -414,3 +414,17 @@ def test_the_index_is_built_once_when_many_threads_ask_at_once(monkeypatch):
     for thread in threads:
         thread.join()
     assert len(reads) == 1 and len(built) == 20 and all(b is built[0] for b in built)
+
+
+def test_a_customer_address_gets_its_postcode_from_the_plugin_only_when_the_names_lead_to_one(app):
+    from app.pluginhost import first
+
+    answer = first("postline_postcode_for_address", province="福建", city="漳州市", county="华安")
+    assert (answer.postcode, answer.place) == ("363800", "福建省漳州市华安县")
+    # A county name that several cities have, with no city to tell them apart: no guess.
+    counties = defaultdict(set)
+    for row in data.index().rows:
+        counties[row.county].add(row.postcode)
+    shared = next(name for name, codes in counties.items() if len(codes) > 1)
+    assert first("postline_postcode_for_address", province="", city="", county=shared) is None
+    assert first("postline_postcode_for_address", province="火星", city="", county="") is None

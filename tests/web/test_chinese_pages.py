@@ -32,7 +32,7 @@ ALLOWED = {"PostLine", "English", "VIP", "IVR", "ID"}
 #: English the code writes that a page must translate before showing it.
 RAW_ENGLISH = re.compile(r"caller pressed 0|retries exhausted|no input|postline_[a-z_]+")
 #: Pages not made of interface text (files, the health check).
-SKIPPED = {"main.healthz", "ivr.voicemail_audio", "static"}
+SKIPPED = {"main.healthz", "ivr.voicemail_audio", "static", "customers.export"}  # not pages: downloads
 
 
 class VisibleText(HTMLParser):

@@ -1,0 +1,136 @@
+"""Customers to and from Excel. An import is all or nothing: every row is checked first, and
+a file with one bad row imports none, the report naming each bad row and why — an agent
+fixes the file and imports it again, without hunting for the half that got in.
+
+Cells written are neutralised against formula injection the way ``app/reports/excel.py``
+does it (a text starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets an apostrophe): the
+reports room sits above this one, so the rule is repeated here rather than imported."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from app.customers.models import Customer, CustomerAddress
+from app.customers.phones import national_digits
+from app.customers.records import fill_postcode, set_phones
+
+HEADERS = ("姓名", "类型", "电话", "账号", "证件号码", "省", "市", "区县", "详细地址", "邮编", "VIP", "黑名单", "标签")
+KINDS = {"个人": "person", "单位": "company", "person": "person", "company": "company", "": "person"}
+YES = {"是", "y", "yes", "1", "true", "√"}
+NO = {"否", "n", "no", "0", "false", ""}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 20000
+POSTCODE = re.compile(r"^[0-9]{6}$")
+LIMITS = {"姓名": 100, "账号": 64, "证件号码": 32, "省": 32, "市": 32, "区县": 32, "详细地址": 255, "标签": 250}
+
+
+def neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def export(customers: Iterable[Customer]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("客户")
+    ws.append(HEADERS)
+    for c in customers:
+        a = c.addresses[0] if c.addresses else None
+        ws.append([neutralise(v) for v in (
+            c.name, "单位" if c.kind == "company" else "个人", "，".join(p.number for p in c.phones), c.account,
+            c.id_number, a.province if a else "", a.city if a else "", a.county if a else "",
+            a.detail if a else "", a.postcode if a else "", "是" if c.vip else "否",
+            "是" if c.blacklisted else "否", " ".join(c.tag_list))])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportResult:
+    customers: list[Customer] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "第 3 行：……", in the reader's language
+
+
+def read(data: bytes) -> ImportResult:
+    """The customers of the file, or the errors of its rows (then no customer)."""
+    result = ImportResult()
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
+        result.errors.append(_("The file is not an Excel workbook (.xlsx)."))
+        return result
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(v or "").strip() for v in next(rows, ())]
+    missing = [h for h in ("姓名", "电话") if h not in header]
+    if missing:
+        result.errors.append(_("Row 1: the columns %(columns)s are missing.", columns="、".join(missing)))
+        return result
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            result.errors.append(_("More than %(count)s rows; split the file.", count=MAX_ROWS))
+            break
+        values = {h: _text(v) for h, v in zip(header, row) if h}
+        if not any(values.values()):
+            continue
+        customer, problems = _customer(values)
+        result.errors += [_("Row %(row)s: %(problem)s", row=number, problem=p) for p in problems]
+        if customer is not None:
+            result.customers.append(customer)
+    if result.errors:
+        result.customers = []
+    return result
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text[1:] if text.startswith("'") else text
+
+
+def _customer(v: dict[str, str]) -> tuple[Customer | None, list[str]]:
+    problems = []
+    if not v.get("姓名"):
+        problems.append(_("the name is empty"))
+    for column, limit in LIMITS.items():
+        if len(v.get(column, "")) > limit:
+            problems.append(_("%(column)s is longer than %(limit)s characters", column=column, limit=limit))
+    kind = KINDS.get(v.get("类型", "").lower())
+    if kind is None:
+        problems.append(_("the kind must be 个人 or 单位, not %(value)s", value=v["类型"]))
+    phones = [p.strip() for p in re.split(r"[,，;；/\n]", v.get("电话", "")) if p.strip()]
+    for phone in phones:
+        if len(phone) > 32 or not 5 <= len(national_digits(phone)) <= 20:
+            problems.append(_("not a phone number: %(number)s", number=phone))
+    postcode = v.get("邮编", "")
+    if postcode and not POSTCODE.match(postcode):
+        problems.append(_("the postcode must be six digits, not %(value)s", value=postcode))
+    flags = {}
+    for column in ("VIP", "黑名单"):
+        answer = v.get(column, "").lower()
+        if answer not in YES | NO:
+            problems.append(_("%(column)s must be 是 or 否, not %(value)s", column=column, value=v[column]))
+        flags[column] = answer in YES
+    if problems:
+        return None, problems
+    customer = Customer(name=v["姓名"], kind=kind, account=v.get("账号", ""),
+                        id_number=v.get("证件号码", "").upper(), vip=flags["VIP"], blacklisted=flags["黑名单"])
+    customer.set_tags(v.get("标签", ""))
+    set_phones(customer, phones)
+    place = {key: v.get(column, "") for key, column in (("province", "省"), ("city", "市"), ("county", "区县"),
+                                                         ("detail", "详细地址"), ("postcode", "邮编"))}
+    if any(place.values()):
+        address = CustomerAddress(**place)
+        fill_postcode(address)
+        customer.addresses.append(address)
+    return customer, []
