@@ -21,7 +21,7 @@ def _nav(html: str) -> set[str]:
 
 @pytest.mark.parametrize("role, first, tiles", [
     ("agent", "desk", {"customers", "desk.forms", "ivr.voicemail", "postcode.lookup"}),
-    ("backoffice", "desk", {"customers", "postcode.lookup"}),
+    ("backoffice", "backoffice", {"tickets.queue", "customers", "postcode.lookup"}),
     ("teamlead", "reports", {"reports", "ivr.flows", "ivr.lines", "ivr.simulator", "customers"}),
     ("manager", "reports", {"reports", "customers"}),
     ("admin", "admin", {"admin.users", "ivr.lines", "ivr.flows", "admin.plugins", "admin.audit"}),
@@ -46,7 +46,7 @@ def test_admin_home_has_an_administration_section_before_the_rest(client, login)
     login("admin")
     html = client.get("/").get_data(as_text=True)
     sections = _sections(html)
-    assert sections[0] == "admin" and set(sections) == {"admin", "desk", "reports"}
+    assert sections[0] == "admin" and set(sections) == {"admin", "desk", "backoffice", "reports"}
     main = html.split("<main>", 1)[1]
     assert main.index("系统管理") < main.index("客户服务")
 
