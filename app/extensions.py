@@ -2,13 +2,14 @@
 database engine's set-up."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Select, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -46,3 +47,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def clamped_page(query: Select, order_by: Any, wanted: int, size: int) -> tuple[list[Any], int, int, int]:
+    """Page ``wanted`` of ``query`` (``size`` rows, in ``order_by``) as (rows, number, pages,
+    total): a number before the first or past the last page gives that page, so a link
+    kept from a longer list still shows something instead of an error."""
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / size))
+    number = min(max(wanted, 1), pages)
+    rows = db.session.scalars(query.order_by(order_by).offset((number - 1) * size).limit(size)).all()
+    return list(rows), number, pages, total

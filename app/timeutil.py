@@ -2,7 +2,7 @@
 centre's timezone."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -18,3 +18,18 @@ def local(dt: datetime | None) -> datetime | None:
         return None
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     return dt.replace(tzinfo=timezone.utc).astimezone(zone)
+
+
+def parse_day(text: str) -> date | None:
+    """``YYYY-MM-DD`` as a date; ``None`` when it is not one (a filter's message, not a 500)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def day_start_utc(day: date) -> datetime:
+    """The start of ``day`` in the centre's timezone, as the naive UTC the tables store: a
+    date filter means the centre's day, not UTC's."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)

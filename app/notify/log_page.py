@@ -3,20 +3,18 @@ and local date, newest first, a page at a time; recipients masked unless the rea
 ``notify.recipients``."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
-from app.extensions import db
+from app.extensions import clamped_page
 from app.notify.addresses import CHANNELS, EMAIL, SMS
 from app.notify.models import FAILED, PENDING, QUEUED, SENT, STATUSES, Message
+from app.timeutil import day_start_utc, parse_day
 
 PAGE_SIZE = 50
 
@@ -56,7 +54,7 @@ def read_filters(args: Any) -> Filters:
     if filters.channel and filters.channel not in CHANNELS:
         filters.errors["channel"] = _("Unknown channel.")
     for name in ("date_from", "date_to"):
-        if getattr(filters, name) and _date(getattr(filters, name)) is None:
+        if getattr(filters, name) and parse_day(getattr(filters, name)) is None:
             filters.errors[name] = _("Not a date (YYYY-MM-DD).")
     return filters
 
@@ -67,34 +65,18 @@ def filtered(filters: Filters) -> Select:
         query = query.where(Message.status == filters.status)
     if filters.channel and "channel" not in filters.errors:
         query = query.where(Message.channel == filters.channel)
-    start = _date(filters.date_from) if "date_from" not in filters.errors else None
-    end = _date(filters.date_to) if "date_to" not in filters.errors else None
+    start = parse_day(filters.date_from) if "date_from" not in filters.errors else None
+    end = parse_day(filters.date_to) if "date_to" not in filters.errors else None
     if start:
-        query = query.where(Message.created_at >= _utc_midnight(start))
+        query = query.where(Message.created_at >= day_start_utc(start))
     if end:
-        query = query.where(Message.created_at < _utc_midnight(end + timedelta(days=1)))
+        query = query.where(Message.created_at < day_start_utc(end + timedelta(days=1)))
     return query
 
 
 def message_page(filters: Filters, wanted: int) -> Page:
     """Page ``wanted`` of the filtered log, newest first; past the end, the last page."""
-    query = filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = min(max(wanted, 1), pages)
-    rows = db.session.scalars(query.order_by(Message.id.desc())
-                              .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    rows, number, pages, total = clamped_page(filtered(filters), Message.id.desc(), wanted, PAGE_SIZE)
     return Page(list(rows), number, pages, total)
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _utc_midnight(day: date) -> datetime:
-    """The start of ``day`` in the centre's zone, as the naive UTC the log stores."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)

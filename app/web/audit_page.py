@@ -4,21 +4,18 @@ time. The trail itself stores JSON (:mod:`app.audit.listener`); this is only its
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from app.audit.models import AuditLog
 from app.auth.roles import ROLES
-from app.extensions import db
-from app.timeutil import local
+from app.extensions import clamped_page, db
+from app.timeutil import day_start_utc, local, parse_day
 from app.web.labels import AUDIT_ACTIONS, AUDIT_FIELDS, AUDIT_OBJECTS, label
 
 PAGE_SIZE = 50
@@ -77,7 +74,7 @@ def read_filters(args: Any) -> Filters:
     filters = Filters(**{n: (args.get(n) or "").strip()[:100] for n in
                          ("actor", "object_type", "object_id", "action", "date_from", "date_to")})
     for name in ("date_from", "date_to"):
-        if getattr(filters, name) and _date(getattr(filters, name)) is None:
+        if getattr(filters, name) and parse_day(getattr(filters, name)) is None:
             filters.errors[name] = _("Not a date (YYYY-MM-DD).")
     return filters
 
@@ -92,23 +89,18 @@ def filtered(filters: Filters) -> Select:
         query = query.where(AuditLog.object_id == filters.object_id)
     if filters.action:
         query = query.where(AuditLog.action == filters.action)
-    start = _date(filters.date_from) if "date_from" not in filters.errors else None
-    end = _date(filters.date_to) if "date_to" not in filters.errors else None
+    start = parse_day(filters.date_from) if "date_from" not in filters.errors else None
+    end = parse_day(filters.date_to) if "date_to" not in filters.errors else None
     if start:
-        query = query.where(AuditLog.at >= _utc_midnight(start))
+        query = query.where(AuditLog.at >= day_start_utc(start))
     if end:
-        query = query.where(AuditLog.at < _utc_midnight(end + timedelta(days=1)))
+        query = query.where(AuditLog.at < day_start_utc(end + timedelta(days=1)))
     return query
 
 
 def audit_page(filters: Filters, wanted: int) -> Page:
     """Page ``wanted`` of the filtered trail, newest first; past the end, the last page."""
-    query = filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = min(max(wanted, 1), pages)
-    rows = db.session.scalars(query.order_by(AuditLog.id.desc())
-                              .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    rows, number, pages, total = clamped_page(filtered(filters), AuditLog.id.desc(), wanted, PAGE_SIZE)
     return Page([entry(row) for row in rows], number, pages, total)
 
 
@@ -179,14 +171,3 @@ def _text(name: str, value: Any) -> str:
     return str(value)
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _utc_midnight(day: date) -> datetime:
-    """The start of ``day`` in the centre's zone, as the naive UTC the trail stores."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
