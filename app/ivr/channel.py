@@ -76,5 +76,9 @@ class Channel(Protocol):
     def verbose(self, message: str, level: int = 1) -> None:
         """A line in Asterisk's console (never secrets, never tracebacks)."""
 
+    def finish(self) -> None:
+        """The IVR is done with the call: Asterisk may go on with the dialplan (the call
+        record is written after this). Never raises."""
+
     def hangup(self) -> None:
         """End the call."""

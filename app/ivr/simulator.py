@@ -190,6 +190,9 @@ class SimulatedChannel:
         self.commands += 1
         self.events.append(Event("verbose", message))
 
+    def finish(self) -> None:
+        """Nothing to close: the browser's walk ends with the run."""
+
     def hangup(self) -> None:
         self._live()
         self.hung_up = True

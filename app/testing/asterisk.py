@@ -612,6 +612,10 @@ TEST_SETTINGS = {"max_calls": 500, "command_timeout": 5.0, "call_deadline": 120.
                  "stop_grace": 2.0}
 
 
+#: How long :meth:`RunningAGIServer.call` waits for the server to write the call's record.
+CALL_END_WAIT = 10.0
+
+
 class RunningAGIServer:
     """PostLine's FastAGI server on a free loopback port, accepting in a thread."""
 
@@ -628,8 +632,12 @@ class RunningAGIServer:
         return str(host), int(port)
 
     def call(self, script: str = "ivr", **options: Any) -> Transcript:
-        """:func:`run_call` against this server."""
-        return run_call(self.address, script, **options)
+        """:func:`run_call` against this server, returning once the server has also
+        finished with the call (Asterisk is let go first, the call record is written after),
+        so that the test can read what the call left in the database."""
+        transcript = run_call(self.address, script, **options)
+        self.server.wait_for_call(dict(transcript.env).get("agi_uniqueid", ""), CALL_END_WAIT)
+        return transcript
 
     def stop(self, grace: float | None = None) -> None:
         if not self.stopped:

@@ -421,6 +421,15 @@ class AGIChannel(AGI):
         """From the server's thread: cut the connection (a blocked read ends at once).
         Asterisk leaves the AGI; POSTLINE_STATUS is not OK, so the dialplan queues the
         caller for an agent."""
+        self._shut()
+
+    def finish(self) -> None:
+        """The IVR has said its last word: close the connection now, so that Asterisk goes
+        on with the dialplan at once and the caller never waits while the call record is
+        written (Asterisk waits for the close, not for our database)."""
+        self._shut()
+
+    def _shut(self) -> None:
         self.closed = True
         try:
             self.sock.shutdown(socket.SHUT_RDWR)

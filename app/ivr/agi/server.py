@@ -207,6 +207,19 @@ class AGIServer(socketserver.ThreadingTCPServer):
                     channel.abort()
                 self._wait_for_calls(1.0, None)
 
+    def wait_for_call(self, uniqueid: str, seconds: float) -> bool:
+        """Whether the call ``uniqueid`` is over here too (its record written) within
+        ``seconds``: Asterisk sees the connection close before that
+        (:meth:`AGIChannel.finish`)."""
+        end = time.monotonic() + seconds
+        with self._lock:
+            while any(channel.info.uniqueid == uniqueid for channel in self.calls):
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self._lock.wait(min(left, 0.1))
+        return True
+
     def _wait_for_calls(self, seconds: float, hurry: threading.Event | None) -> bool:
         end = time.monotonic() + seconds
         with self._lock:

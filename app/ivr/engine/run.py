@@ -105,6 +105,7 @@ class CallRun:
         except (CallControl, Exception) as exc:  # a signal no step handled, or a failure
             self._fail(exc)
         finally:
+            self._let_go()
             data = call.screen_data()
             self._close(data)
         return CallResult(self.record_id, call.outcome, call.reason, tuple(call.path), data)
@@ -246,6 +247,13 @@ class CallRun:
         except Exception:
             call.log.warning("could not set the error variables (caller gone?)")
         call.queue = queue
+
+    def _let_go(self) -> None:
+        """Asterisk goes on with the dialplan before the record is written."""
+        try:
+            self.channel.finish()
+        except Exception:  # a connection already gone is let go already
+            self.call.log.debug("could not close the connection", exc_info=True)
 
     def _close(self, data: dict[str, Any]) -> None:
         """Close the record with ``data`` (the call's, masked); never raises (the caller's

@@ -6,6 +6,7 @@ no result depends on the time the test runs."""
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import pytest
@@ -31,14 +32,29 @@ class PinThenBoom(Node):
 
 
 class AgiPlugin:
+    def __init__(self) -> None:
+        #: Set by a test to make the bookkeeping after a call slow (a statistics service
+        #: that takes its time): the call_ended event waits for it.
+        self.bookkeeping_done: threading.Event | None = None
+
     @hookimpl
     def postline_ivr_nodes(self) -> list[IVRNode]:
         return [IVRNode("agiplug.pin", "PIN", PinThenBoom)]
 
+    @hookimpl
+    def postline_call_ended(self, call: Any) -> None:
+        if self.bookkeeping_done is not None:
+            self.bookkeeping_done.wait(10)
+
 
 @pytest.fixture
-def app_config(app_config, tmp_path):
-    return app_config | {"PLUGIN_OBJECTS": {"agiplug": AgiPlugin()},
+def plugin() -> AgiPlugin:
+    return AgiPlugin()
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path, plugin):
+    return app_config | {"PLUGIN_OBJECTS": {"agiplug": plugin},
                          "IVR_RECORDINGS_DIR": str(tmp_path / "recordings")}
 
 
@@ -66,6 +82,20 @@ def test_a_caller_choosing_a_service_is_queued_there(server):
     assert transcript.variables["POSTLINE_CALL_ID"] == str(record.id)
     assert transcript.status == "OK"
     assert (record.outcome, record.uniqueid) == ("transferred", dict(transcript.env)["agi_uniqueid"])
+
+
+def test_asterisk_goes_on_with_the_dialplan_before_the_record_is_written(server, plugin, fake_asterisk):
+    """The caller never waits for our database: the connection closes after the last
+    reply (the emulator fails a server that keeps it open for a second), and the record and
+    the plugins' bookkeeping follow."""
+    plugin.bookkeeping_done = threading.Event()
+    transcript = fake_asterisk.call(server.address, "ivr?line=11185", keys=["2"])
+    assert transcript.ok, transcript.failures
+    assert transcript.closed_by_server and transcript.variables["POSTLINE_QUEUE"] == "ems"
+    plugin.bookkeeping_done.set()
+    assert server.server.wait_for_call(dict(transcript.env)["agi_uniqueid"], 10)
+    (record,) = records()
+    assert record.ended_at is not None and record.outcome == "transferred"
 
 
 def test_a_hangup_during_any_command_leaves_one_closed_record(server):
