@@ -10,6 +10,7 @@ from app.audit.models import Audited
 from app.auth.models import User
 from app.auth.permissions import has_permission, permission_required, public
 from app.calls.models import CallRecord
+from app.cellsafety import neutralise
 from app.customers.models import Customer
 from app.declarations import (
     AgentForm,
@@ -40,7 +41,7 @@ from app.ivr.nodes import Node, Param
 from app.notify.addresses import EmailAddress, PhoneNumber, email_problem, phone_problem
 from app.notify.sending import send as send_message
 from app.pluginhost.settings import get_setting
-from app.reports.excel import Column, add_table_sheet, neutralise, table_workbook
+from app.reports.excel import Column, add_table_sheet, table_workbook
 from app.timeutil import local, utcnow
 
 __all__ = [

@@ -2,9 +2,7 @@
 a file with one bad row imports none, the report naming each bad row and why — an agent
 fixes the file and imports it again, without hunting for the half that got in.
 
-Cells written are neutralised against formula injection the way ``app/reports/excel.py``
-does it (a text starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets an apostrophe): the
-reports room sits above this one, so the rule is repeated here rather than imported."""
+Cells written are neutralised against formula injection (:mod:`app.cellsafety`)."""
 from __future__ import annotations
 
 import io
@@ -17,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from app.cellsafety import neutralise
 from app.customers.models import Customer, CustomerAddress
 from app.customers.phones import national_digits
 from app.customers.records import fill_postcode, set_phones
@@ -25,16 +24,9 @@ HEADERS = ("姓名", "类型", "电话", "账号", "证件号码", "省", "市",
 KINDS = {"个人": "person", "单位": "company", "person": "person", "company": "company", "": "person"}
 YES = {"是", "y", "yes", "1", "true", "√"}
 NO = {"否", "n", "no", "0", "false", ""}
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 20000
 POSTCODE = re.compile(r"^[0-9]{6}$")
 LIMITS = {"姓名": 100, "账号": 64, "证件号码": 32, "省": 32, "市": 32, "区县": 32, "详细地址": 255, "标签": 250}
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def export(customers: Iterable[Customer]) -> bytes:
