@@ -14,11 +14,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
 from app.cellsafety import neutralise
-from app.customers.models import Customer, CustomerAddress
+from app.customers.models import Customer, CustomerAddress, CustomerPhone
 from app.customers.phones import national_digits
 from app.customers.records import fill_postcode, set_phones
+from app.extensions import db
 
 HEADERS = ("姓名", "类型", "电话", "账号", "证件号码", "省", "市", "区县", "详细地址", "邮编", "VIP", "黑名单", "标签")
 KINDS = {"个人": "person", "单位": "company", "person": "person", "company": "company", "": "person"}
@@ -65,6 +67,8 @@ def read(data: bytes) -> ImportResult:
     if missing:
         result.errors.append(_("Row 1: the columns %(columns)s are missing.", columns="、".join(missing)))
         return result
+    problems: list[tuple[int, str]] = []
+    first_row_of: dict[str, tuple[int, str]] = {}  # national digits → (first row, number as written)
     for number, row in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
             result.errors.append(_("More than %(count)s rows; split the file.", count=MAX_ROWS))
@@ -72,13 +76,38 @@ def read(data: bytes) -> ImportResult:
         values = {h: _text(v) for h, v in zip(header, row) if h}
         if not any(values.values()):
             continue
-        customer, problems = _customer(values)
-        result.errors += [_("Row %(row)s: %(problem)s", row=number, problem=p) for p in problems]
+        customer, row_problems = _customer(values)
+        problems += [(number, p) for p in row_problems]
         if customer is not None:
             result.customers.append(customer)
+            for phone in customer.phones:
+                if phone.digits in first_row_of:
+                    problems.append((number, _("the phone %(number)s is also in row %(other)s",
+                                               number=phone.number, other=first_row_of[phone.digits][0])))
+                else:
+                    first_row_of[phone.digits] = (number, phone.number)
+    for digits, owner in _owners(first_row_of).items():
+        row, written = first_row_of[digits]
+        problems.append((row, _("the phone %(number)s is already customer %(name)s's (No. %(id)s): edit "
+                                "that record rather than importing it again",
+                                number=written, name=owner.name, id=owner.id)))
+    result.errors += [_("Row %(row)s: %(problem)s", row=row, problem=p) for row, p in sorted(problems)]
     if result.errors:
         result.customers = []
     return result
+
+
+def _owners(digits: Iterable[str]) -> dict[str, Customer]:
+    """The customers already holding these phones (records merged away hold none)."""
+    wanted = list(digits)
+    owners: dict[str, Customer] = {}
+    for start in range(0, len(wanted), 500):  # bounded IN lists
+        rows = db.session.execute(
+            select(CustomerPhone.digits, Customer).join(Customer, Customer.id == CustomerPhone.customer_id)
+            .where(CustomerPhone.digits.in_(wanted[start:start + 500]), Customer.merged_into_id.is_(None)))
+        for phone_digits, customer in rows:
+            owners.setdefault(phone_digits, customer)
+    return owners
 
 
 def _text(value: Any) -> str:

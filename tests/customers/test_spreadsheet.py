@@ -114,3 +114,14 @@ def test_the_command_imports_a_good_file_and_refuses_a_bad_one_with_its_rows(app
     assert result.exit_code == 0, result.output
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert rows[1][0] == "赵磊" and rows[1][9] == "363800"
+
+
+def test_a_phone_twice_in_the_file_or_already_a_customers_is_a_bad_row(app, lead):
+    db.session.add(Customer(name="孙丽", phone="13800000007"))
+    db.session.commit()
+    twice = ["周八", "个人", "138-0000-0008", "", "", "", "", "", "", "", "", "", ""]
+    known = ["孙丽", "个人", "+86 138 0000 0007", "", "", "", "", "", "", "", "", "", ""]
+    html = upload(lead, workbook(GOOD, twice, known)).get_data(as_text=True)
+    assert "第 3 行：电话 138-0000-0008 与第 2 行重复" in html
+    assert "第 4 行：电话 +86 138 0000 0007 已是客户 孙丽（编号" in html
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 1
