@@ -32,7 +32,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app plugins
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 --no-location --sort-output -o app/translations/messages.pot app plugins
 	test -f app/translations/zh_Hans_CN/LC_MESSAGES/messages.po || $(BIN)/pybabel init -i app/translations/messages.pot -d app/translations -l zh_Hans_CN
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d app/translations

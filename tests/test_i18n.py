@@ -11,17 +11,19 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "app" / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "_lp": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2"), ("**/templates/**.html", "jinja2")]
 
 
-def _source_messages() -> dict[str, str]:
+def _source_messages() -> dict[tuple[str, str | None], str]:
+    """(msgid, context) → where it is used."""
     found = {}
     for folder in ("app", "plugins"):
-        for filename, _line, message, _comments, _context in extract_from_dir(
+        for filename, _line, message, _comments, context in extract_from_dir(
                 ROOT / folder, METHODS, keywords=KEYWORDS):
             msgid = message[0] if isinstance(message, tuple) else message
-            found.setdefault(msgid, f"{folder}/{filename}")
+            found.setdefault((msgid, context), f"{folder}/{filename}")
     return found
 
 
@@ -32,9 +34,9 @@ def _po():
 
 def test_every_message_shown_has_a_chinese_translation():
     catalog = _po()
-    missing = [f"{msgid!r} ({where})" for msgid, where in _source_messages().items()
-               if not (catalog.get(msgid) and catalog.get(msgid).string)
-               or catalog.get(msgid).fuzzy]
+    missing = [f"{msgid!r} ({where})" for (msgid, context), where in _source_messages().items()
+               if not (catalog.get(msgid, context=context) and catalog.get(msgid, context=context).string)
+               or catalog.get(msgid, context=context).fuzzy]
     assert missing == [], "run `make translations` and translate:\n" + "\n".join(missing)
 
 

@@ -4,6 +4,7 @@ is, so a plugin's own tables and actions still appear, only untranslated."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 AUDIT_ACTIONS = {
     "create": _l("Created"),
@@ -43,7 +44,8 @@ AUDIT_FIELDS = {
     "user_id": _l("User"),
     "role": _l("Role"),
     "code": _l("Code"),
-    "name": _l("Name"),
+    # A department's, a calendar's, a category's name: 名称, where a person's is 姓名.
+    "name": _lp("name of a record", "Name"),
     "kind": _l("Kind"),
     "phone": _l("Phone"),
     "address": _l("Address"),

@@ -44,6 +44,15 @@ def test_a_change_is_shown_field_by_field_with_before_and_after(client, login, m
     assert "修改" in html and "用户" in html  # action and object named, not update / user_account
 
 
+def test_the_name_of_a_record_and_the_name_of_a_person_have_their_own_words(client, login):
+    _add(1, object_type="department", after='{"name": "速递物流部"}')
+    _add(1, object_type="user_account", after='{"display_name": "王芳"}')
+    login("admin")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "名称" in re.search(r'<tr data-field="name">.*?</tr>', html, re.S).group(0)
+    assert "姓名" in re.search(r'<tr data-field="display_name">.*?</tr>', html, re.S).group(0)
+
+
 def test_password_hashes_are_never_shown_only_that_they_changed(client, login, make_user):
     user = make_user("agent", username="li")
     login("admin")
