@@ -86,7 +86,8 @@ def deadlines() -> str | Response:
         return _render(_current(), {})
     values, errors = _read(request.form)
     if errors:
-        return _render(values, {"summary": _("Nothing was saved: please correct the marked fields."), **errors})
+        summary = _("Nothing was saved: please correct the marked fields.")
+        return _render(values, {"summary": summary, **errors})
     for type_code in all_types():
         for priority in PRIORITIES:
             text = values["sla"][f"{type_code}-{priority}"]

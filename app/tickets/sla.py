@@ -16,7 +16,7 @@ from app.tickets.kinds import PRIORITIES
 from app.tickets.models import TicketSla
 
 #: Working hours at normal priority per core type: a complaint is answered within 48
-#: working hours (six working days of eight hours would be 48; a centre's rule is hours).
+#: working hours, a suggestion within 80 (ten days of eight hours), the rest within 24.
 BASE_HOURS = {"consult": 24, "query": 24, "complaint": 48, "suggestion": 80, "service": 24}
 PLUGIN_TYPE_HOURS = 24
 #: What each priority makes of the normal priority's hours.

@@ -16,6 +16,7 @@ from app.tickets.models import TicketSla
 from app.tickets.register import register
 from app.tickets.sla import allowed_hours
 
+
 def beijing(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute) - timedelta(hours=8)
 

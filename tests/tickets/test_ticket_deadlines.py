@@ -99,7 +99,8 @@ def test_a_transfer_keeps_the_deadline_and_a_reopening_starts_a_new_period(app, 
     apply(order, "transfer", lead, {"department_id": str(departments["mail"].id), "reason": "邮件问题"})
     db.session.commit()
     assert order.due_at == due
-    closed = make_order("closed", type_code="complaint", closed_at=utcnow(), created_at=utcnow() - timedelta(days=5))
+    closed = make_order("closed", type_code="complaint", closed_at=utcnow(),
+                        created_at=utcnow() - timedelta(days=5))
     apply(closed, "reopen", lead, {"reason": "客户仍未收到"})
     db.session.commit()
     assert working_time_between(order_calendar(), utcnow(), closed.due_at) > timedelta(hours=47)

@@ -18,7 +18,6 @@ from app.tickets.escalation import escalate_overdue
 from app.tickets.models import ESCALATION, TicketEntry, TicketEscalation
 from app.timeutil import utcnow
 
-
 NAMES = {"ems-lead": "李班长", "ems-head": "王主任", "director": "赵总"}
 
 
