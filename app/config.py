@@ -79,6 +79,19 @@ class Defaults:
     #: Days after closing within which a work order may be reopened (the customer calls
     #: back); later, a new order is registered.
     TICKET_REOPEN_DAYS = 7
+    #: The business calendar (by name) on which work order deadlines are counted; while no
+    #: calendar has that name, Monday to Friday 08:30-12:00,13:30-17:30 with China's
+    #: statutory holidays and 调休 days (docs/work-orders.md, "Deadlines").
+    TICKET_CALENDAR = "工单"
+    #: An order is "due soon" when at most this many working hours, or at most this share
+    #: (percent) of its allowed time, are left.
+    TICKET_DUE_SOON_HOURS = 4
+    TICKET_DUE_SOON_PERCENT = 20
+    #: Working hours after the first escalation (the department's team leads and head) when
+    #: an order still overdue goes one level up (the centre's managers).
+    TICKET_ESCALATE_AGAIN_HOURS = 8
+    #: How often the worker looks for overdue orders (minutes).
+    TICKET_ESCALATION_MINUTES = 5
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""

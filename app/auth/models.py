@@ -28,6 +28,10 @@ class User(Edited, Audited, UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    #: Where the user is told of work (an overdue order escalated to them): a mobile number
+    #: for SMS and an e-mail address, both optional.
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Part of every session's user id (:meth:`get_id`): raising it ends all the user's
     #: sessions, on every browser, remember-me cookie included.

@@ -55,6 +55,8 @@ def edit(user_id: int | None = None) -> str | Response:
             user.locale = form.locale.data
             user.active = form.active.data
             user.department_id = form.department_id.data or None
+            user.phone = (form.phone.data or "").strip()
+            user.email = (form.email.data or "").strip()
             user.set_roles(form.roles.data)
             if form.password.data:
                 user.set_password(form.password.data)

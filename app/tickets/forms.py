@@ -1,11 +1,12 @@
-"""The registration form; a plugin type's own fields come from its ``form_class``."""
+"""The registration form (a plugin type's own fields come from its ``form_class``) and the
+forms of the deadlines page."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.tickets.kinds import CHANNELS, PRIORITIES
 
@@ -16,3 +17,20 @@ class RegisterForm(FlaskForm):
     channel = SelectField(_l("Channel"), choices=[SelectChoice(code, title) for code, title in CHANNELS.items()], default="phone")
     priority = SelectField(_l("Priority"), choices=[SelectChoice(code, title) for code, title in PRIORITIES.items()], default="normal")
     description = TextAreaField(_l("What the customer says"), validators=[Length(max=10000)])
+
+
+class SpecialDayForm(FlaskForm):
+    """A date on which the work orders' calendar keeps other hours (a local closure, a
+    shortened day, a weekend or holiday worked)."""
+
+    day = StringField(_l("Date"), validators=[DataRequired(message=_l("Give the date."))],
+                      render_kw={"type": "date", "placeholder": "2026-10-01"})
+    name = StringField(_l("Name of the day"), validators=[Optional(), Length(max=100)],
+                       render_kw={"placeholder": "国庆节"})
+    hours = StringField(_l("Hours that day"), validators=[Optional(), Length(max=100)],
+                        description=_l("Empty: closed all day. Otherwise that day's hours, e.g. "
+                                       "09:00-12:00 (a shortened day, or a weekend made a working day)."))
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs its CSRF token (delete a special day)."""

@@ -1,18 +1,20 @@
-"""The work orders room's declarations: who may see, register and work on orders, its
-pages and menu entries, and each customer's orders on the customer's timeline."""
+"""The work orders room's declarations: who may see, register and work on orders and set
+their deadlines, its pages and menu entries, the worker's escalation job, and each
+customer's orders on the customer's timeline."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.roles import STAFF
-from app.declarations import NavItem, Permission, PluginBlueprint, TimelineEntry
+from app.declarations import Job, NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.tickets import views
+from app.tickets import deadline_views, views  # noqa: F401 (deadline_views adds its pages to views.bp)
+from app.tickets.escalation import escalate_overdue_job
 from app.tickets.models import WorkOrder
 
 
@@ -23,6 +25,8 @@ def postline_permissions() -> list[Permission]:
         Permission("tickets.create", _l("Register work orders"), roles=("agent", "teamlead", "manager")),
         Permission("tickets.queue", _l("Work on a department's work orders"),
                    roles=("backoffice", "teamlead", "manager")),
+        Permission("tickets.deadlines", _l("Set the work orders' deadlines and working hours"),
+                   roles=("manager",)),
     ]
 
 
@@ -31,12 +35,21 @@ def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("tickets.mine", _l("My work orders"), "tickets.mine", "tickets.create", "desk", 20),
         NavItem("tickets.queue", _l("Department queue"), "tickets.queue", "tickets.queue", "backoffice", 10),
+        NavItem("tickets.deadlines", _l("Work order deadlines"), "tickets.deadlines", "tickets.deadlines",
+                "admin", 45),
     ]
 
 
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
     return [PluginBlueprint("tickets", views.bp)]
+
+
+@hookimpl
+def postline_jobs() -> list[Job]:
+    minutes = int(current_app.config["TICKET_ESCALATION_MINUTES"])
+    return [Job("ticket_escalation", escalate_overdue_job, "interval", {"minutes": max(1, minutes)},
+                title=_l("Escalate overdue work orders"))]
 
 
 @hookimpl

@@ -1,5 +1,6 @@
-"""Work orders, their category tree, their per-day number counter, their history and the
-intervals during which the order waited for the customer.
+"""Work orders, their category tree, their per-day number counter, their history, the
+intervals during which the order waited for the customer, the working hours each type and
+priority is allowed (the SLA table) and the escalations sent about overdue orders.
 
 History entries are written once and never changed: the mapper refuses an update or a
 delete of one, so that no code path (a view, a script, a plugin) can rewrite what happened."""
@@ -12,6 +13,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.editing import Edited
+from app.audit.models import Audited
 from app.auth.models import Department, User
 from app.calls.models import CallRecord
 from app.customers.models import Customer
@@ -88,10 +90,14 @@ class WorkOrder(Edited, db.Model):
     entries: Mapped[list[TicketEntry]] = relationship(
         back_populates="order", order_by="TicketEntry.id", viewonly=True)
     pauses: Mapped[list[TicketPause]] = relationship(order_by="TicketPause.id", viewonly=True)
+    escalations: Mapped[list[TicketEscalation]] = relationship(order_by="TicketEscalation.level",
+                                                               viewonly=True)
 
 
 #: What a history entry records.
 STATE, FIELD, ASSIGNMENT, COMMENT = "state", "field", "assignment", "comment"
+#: An overdue order escalated (``new`` holds the level); written by the worker's job.
+ESCALATION = "escalation"
 
 
 class TicketEntry(db.Model):
@@ -139,3 +145,34 @@ class TicketPause(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class TicketSla(Audited, db.Model):
+    """How many working hours an order of a type and priority is allowed (complaint, normal:
+    48). A pair without a row keeps the code's default (:mod:`app.tickets.sla`); rows are
+    configuration, edited on the deadlines page and audited."""
+
+    __tablename__ = "ticket_sla"
+    __table_args__ = (UniqueConstraint("type_code", "priority"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type_code: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[str] = mapped_column(String(16))
+    hours: Mapped[int] = mapped_column()
+
+
+class TicketEscalation(db.Model):
+    """An escalation level sent about an overdue order: one row per order and level, ever.
+    The unique pair is what keeps a level from going out twice when two workers (or two
+    runs) look at the same order at once: the second insert fails and that run sends
+    nothing."""
+
+    __tablename__ = "ticket_escalation"
+    __table_args__ = (UniqueConstraint("order_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id"), index=True)
+    level: Mapped[int] = mapped_column()
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Who was told, as ``username`` list (comma-separated), for the history and the page.
+    notified: Mapped[str] = mapped_column(Text, default="")

@@ -19,6 +19,7 @@ from app.auth.permissions import has_permission, permission_required
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
+from app.tickets.deadlines import RUNNING, Clocks
 from app.tickets.forms import RegisterForm
 from app.tickets.kinds import CHANNELS, PRIORITIES, SATISFACTION
 from app.tickets.models import WorkOrder
@@ -35,6 +36,7 @@ from app.tickets.states import (
     find_by_number,
 )
 from app.tickets.types import all_types, categories_of, ensure_categories
+from app.timeutil import utcnow
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
 PER_PAGE = 50
@@ -118,7 +120,7 @@ def detail(number: str) -> str:
                            departments=departments, people=people, call_data=call_data,
                            type_title=types[order.type_code].title if order.type_code in types
                            else order.type_code,
-                           extra=json.loads(order.extra or "{}"),
+                           extra=json.loads(order.extra or "{}"), clock=Clocks().of(order),
                            may_note=has_permission(current_user, "tickets.view"))
 
 
@@ -182,7 +184,10 @@ def _filtered(query: Any) -> tuple[Any, dict[str, str]]:
         query = query.where(WorkOrder.type_code == type_code)
     else:
         type_code = ""
-    return query, {"state": state, "type": type_code}
+    overdue = "1" if request.args.get("overdue") == "1" else ""
+    if overdue:  # the clock runs and the deadline has passed (see app.tickets.deadlines)
+        query = query.where(WorkOrder.state.in_(RUNNING), WorkOrder.due_at <= utcnow())
+    return query, {"state": state, "type": type_code, "overdue": overdue}
 
 
 @bp.route("/mine")
@@ -192,7 +197,8 @@ def mine() -> str:
     page = db.paginate(query.order_by(WorkOrder.id.desc()), page=request.args.get("page", 1, type=int),
                        per_page=PER_PAGE, error_out=False)
     return render_template("tickets/list.html", page=page, filters=filters, types=all_types(),
-                           heading=_("My work orders"), endpoint="tickets.mine", bulk=False)
+                           heading=_("My work orders"), endpoint="tickets.mine", bulk=False,
+                           clocks=Clocks().of_all(page.items))
 
 
 @bp.route("/queue")
@@ -207,7 +213,7 @@ def queue() -> str:
                                 .order_by(User.username)).all() if department else []
     return render_template("tickets/list.html", page=page, filters=filters, types=all_types(),
                            heading=_("Department queue"), endpoint="tickets.queue", bulk=True, people=people,
-                           no_department=department is None)
+                           no_department=department is None, clocks=Clocks().of_all(page.items))
 
 
 @bp.route("/queue/assign", methods=["POST"])

@@ -111,3 +111,14 @@ def test_two_administrators_taking_each_others_role_at_once_leave_one(app, make_
     db.session.expire_all()
     admins = [u for u in db.session.scalars(select(User)) if "admin" in u.roles and u.active]
     assert len(admins) == 1
+
+
+def test_a_users_mobile_and_e_mail_are_kept_for_escalations(client, make_user):
+    me, lead = make_user("admin"), make_user("teamlead")
+    admin = _admin_client(client, me)
+    bad = _save(admin, lead, phone="010-65000000", email="not-an-address")
+    page = bad.get_data(as_text=True)
+    assert "手机号码为 11 位" in page and "不是有效的电子邮件地址" in page
+    assert _reloaded(lead).phone == ""
+    assert _save(admin, lead, phone="138 0013 8000", email="lead@example.cn").status_code == 302
+    assert (_reloaded(lead).phone, _reloaded(lead).email) == ("138 0013 8000", "lead@example.cn")
