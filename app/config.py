@@ -79,6 +79,10 @@ class Defaults:
     #: Days after closing within which a work order may be reopened (the customer calls
     #: back); later, a new order is registered.
     TICKET_REOPEN_DAYS = 7
+    #: The largest file a work order accepts as an attachment (MB).
+    TICKET_ATTACHMENT_MAX_MB = 10
+    #: Work order attachments. Empty means ``<instance>/attachments``; relative is in the instance.
+    TICKET_ATTACHMENTS_DIR = ""
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""

@@ -1,8 +1,10 @@
-"""The registration form; a plugin type's own fields come from its ``form_class``."""
+"""The registration form (a plugin type's own fields come from its ``form_class``), the
+upload of an attachment and the voice-message route of a line."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -16,3 +18,20 @@ class RegisterForm(FlaskForm):
     channel = SelectField(_l("Channel"), choices=[SelectChoice(code, title) for code, title in CHANNELS.items()], default="phone")
     priority = SelectField(_l("Priority"), choices=[SelectChoice(code, title) for code, title in PRIORITIES.items()], default="normal")
     description = TextAreaField(_l("What the customer says"), validators=[Length(max=10000)])
+
+
+class AttachmentForm(FlaskForm):
+    """The order page's upload: the file's kind and size are checked by ``attach``."""
+
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to attach."))])
+
+
+class VoicemailRouteForm(FlaskForm):
+    """What one line's voice messages become; the choices are filled in by the view."""
+
+    type_code = SelectField(_l("Work order type"), choices=[])
+    category_id = SelectField(_l("Category"), choices=[], default="")
+    department_id = SelectField(_l("Department"), choices=[], default="",
+                                description=_l("Empty: the order waits at the desk to be assigned."))
+    priority = SelectField(_l("Priority"), choices=[SelectChoice(code, title) for code, title in PRIORITIES.items()],
+                           default="normal")

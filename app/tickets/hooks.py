@@ -1,5 +1,7 @@
 """The work orders room's declarations: who may see, register and work on orders, its
-pages and menu entries, and each customer's orders on the customer's timeline."""
+pages and menu entries, each customer's orders on the customer's timeline, and the voice
+messages that become orders (told by the IVR, swept up by the worker, linked back on the
+voice messages page)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,11 +11,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.roles import STAFF
-from app.declarations import NavItem, Permission, PluginBlueprint, TimelineEntry
+from app.declarations import Job, NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.tickets import views
+from app.tickets import attachment_views, views, voicemail, voicemail_views
 from app.tickets.models import WorkOrder
+
+#: The page modules adding routes to ``views.bp``.
+_PAGES = (attachment_views, voicemail_views)
 
 
 @hookimpl
@@ -31,6 +36,8 @@ def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("tickets.mine", _l("My work orders"), "tickets.mine", "tickets.create", "desk", 20),
         NavItem("tickets.queue", _l("Department queue"), "tickets.queue", "tickets.queue", "backoffice", 10),
+        NavItem("tickets.voicemail_routes", _l("Voice messages → work orders"), "tickets.voicemail_routes",
+                "ivr.flows", "admin", 37),
     ]
 
 
@@ -46,3 +53,24 @@ def postline_customer_timeline(customer: Any) -> list[TimelineEntry]:
     return [TimelineEntry(f"tickets.{o.number}", o.created_at, f"{_l('Work order')} {o.number}",
                           detail=o.subject, url=url_for("tickets.detail", number=o.number))
             for o in orders]
+
+
+@hookimpl
+def postline_voicemail_left(message: Any) -> None:
+    voicemail.order_for(message)
+
+
+@hookimpl
+def postline_voicemail_links(message: Any) -> list[TimelineEntry]:
+    order = db.session.scalar(select(WorkOrder).where(WorkOrder.voicemail_id == message.id))
+    if order is None:
+        return []
+    return [TimelineEntry(f"tickets.{order.number}", order.created_at, f"{_l('Work order')} {order.number}",
+                          url=url_for("tickets.detail", number=order.number))]
+
+
+@hookimpl
+def postline_jobs() -> list[Job]:
+    return [Job("voicemail_orders", voicemail.convert_waiting, "interval",
+                {"minutes": voicemail.SWEEP_MINUTES},
+                title=_l("Make work orders of voice messages that have none"))]

@@ -19,10 +19,11 @@ from app.auth.permissions import has_permission, permission_required
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
-from app.tickets.forms import RegisterForm
+from app.tickets.forms import AttachmentForm, RegisterForm
 from app.tickets.kinds import CHANNELS, PRIORITIES, SATISFACTION
 from app.tickets.models import WorkOrder
 from app.tickets.register import changed, register
+from app.tickets.sniffing import ALLOWED
 from app.tickets.states import (
     FIELD_NAMES,
     OPEN_STATES,
@@ -35,6 +36,7 @@ from app.tickets.states import (
     find_by_number,
 )
 from app.tickets.types import all_types, categories_of, ensure_categories
+from app.tickets.visibility import may_see
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
 PER_PAGE = 50
@@ -85,9 +87,11 @@ def new() -> str | Response:
                            customer=customer, call=call)
 
 
-def _order_or_404(number: str) -> WorkOrder:
+def order_or_404(number: str) -> WorkOrder:
+    """The order with this number, if the current user may see it (else 404: to them it
+    does not exist)."""
     order = db.session.scalar(select(WorkOrder).where(WorkOrder.number == number))
-    if order is None:
+    if order is None or not may_see(current_user, order):
         abort(404)
     return order
 
@@ -106,7 +110,7 @@ def find() -> str | Response:
 @bp.route("/<number>")
 @permission_required("tickets.view")
 def detail(number: str) -> str:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     departments = db.session.scalars(select(Department).where(Department.active.is_(True))
                                      .order_by(Department.code)).all()
     people = db.session.scalars(select(User).where(User.active.is_(True), User.department_id.is_not(None),
@@ -119,7 +123,10 @@ def detail(number: str) -> str:
                            type_title=types[order.type_code].title if order.type_code in types
                            else order.type_code,
                            extra=json.loads(order.extra or "{}"),
-                           may_note=has_permission(current_user, "tickets.view"))
+                           may_note=has_permission(current_user, "tickets.view"),
+                           attachments={str(a.id): a for a in order.attachments},
+                           attachment_form=AttachmentForm(),
+                           attachment_accept=",".join(e for endings in ALLOWED.values() for e in endings))
 
 
 def _call_data(call: CallRecord | None) -> dict[str, Any]:
@@ -136,7 +143,7 @@ def _call_data(call: CallRecord | None) -> dict[str, Any]:
 @bp.route("/<number>/act/<action>", methods=["POST"])
 @permission_required("tickets.view")
 def act(number: str, action: str) -> Response:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     if action not in TRANSITIONS:
         abort(400)
     try:
@@ -157,7 +164,7 @@ def act(number: str, action: str) -> Response:
 @bp.route("/<number>/note", methods=["POST"])
 @permission_required("tickets.view")
 def note(number: str) -> Response:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     try:
         add_note(order, current_user, request.form.get("text", "")[:10000],
                  public=request.form.get("public") == "1")
