@@ -92,6 +92,10 @@ class Defaults:
     TICKET_ESCALATE_AGAIN_HOURS = 8
     #: How often the worker looks for overdue orders (minutes).
     TICKET_ESCALATION_MINUTES = 5
+    #: The largest file a work order accepts as an attachment (MB).
+    TICKET_ATTACHMENT_MAX_MB = 10
+    #: Work order attachments. Empty means ``<instance>/attachments``; relative is in the instance.
+    TICKET_ATTACHMENTS_DIR = ""
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""

@@ -35,6 +35,7 @@ from app.declarations import (
 if TYPE_CHECKING:
     from app.calls.models import CallRecord
     from app.customers.models import Customer
+    from app.ivr.models import Voicemail
     from app.tickets.models import WorkOrder
 
 hookspec = pluggy.HookspecMarker("postline")
@@ -133,3 +134,15 @@ def postline_postcode_for_address(province: str, city: str, county: str) -> Post
     """The postcode of a customer's address from its province, city and county, or ``None``
     when the plugin does not know it; the first plugin that answers is used (call it with
     :func:`app.pluginhost.first`)."""
+
+
+@hookspec
+def postline_voicemail_left(message: Voicemail) -> None:
+    """An event: a caller left the voice ``message`` in the IVR (saved and committed; the
+    call may still go on). The work orders room makes an order of it."""
+
+
+@hookspec
+def postline_voicemail_links(message: Voicemail) -> list[TimelineEntry]:
+    """What the voice ``message`` led to (a work order...), shown with it on the voice
+    messages page: the IVR knows nothing of the rooms above it."""

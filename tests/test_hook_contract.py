@@ -87,6 +87,8 @@ HOOK_DECLARATIONS = {
     "postline_ticket_types": declarations.TicketType,
     "postline_ticket_changed": None,
     "postline_postcode_for_address": declarations.PostcodeAnswer,  # firstresult: one answer or None
+    "postline_voicemail_left": None,
+    "postline_voicemail_links": declarations.TimelineEntry,
 }
 
 

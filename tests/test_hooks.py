@@ -124,6 +124,8 @@ class TestPlugin:
         self.gateway_down = False
         self.tickets: list[tuple[str, str, str]] = []
         self.fail_when_tickets_change = False
+        self.voicemails: list[tuple[int, str, int]] = []
+        self.fail_when_voicemail_left = False
 
     def handle_pickup(self, form: Any, user: Any) -> str:
         self.handled.append((form.tracking.data, user.username))
@@ -240,6 +242,19 @@ class TestPlugin:
         self.ended.append((call.id, call.outcome, call.caller))
         if self.fail_when_calls_end:
             raise RuntimeError("the statistics service is down")
+
+    @hookimpl
+    def postline_voicemail_left(self, message: Any) -> None:
+        self.voicemails.append((message.id, message.caller, message.duration_s))
+        if self.fail_when_voicemail_left:
+            raise RuntimeError("the supervisor's pager is down")
+
+    @hookimpl
+    def postline_voicemail_links(self, message: Any) -> list[TimelineEntry]:
+        if not message.caller.startswith("139"):
+            return []
+        return [TimelineEntry("testplug.callback", message.at, f"Call-back booked for {message.caller}",
+                              url=f"/testplug/callbacks/{message.id}")]
 
 
 @pytest.fixture
@@ -606,3 +621,38 @@ def test_hook_postline_postcode_for_address(app, client_as):
                                       "detail": "某路"}, page="/customers/new")
     nowhere = db.session.scalar(select(Customer).where(Customer.name == "无邮编"))
     assert nowhere.addresses[0].postcode == "" and nowhere.addresses[0].detail == "某路"
+
+
+def test_hook_postline_voicemail_left(app, plugin, caplog):
+    from app.ivr.models import Voicemail
+
+    transcript = simulate(app, "", [], script="node/core.voicemail", caller="13912345678",
+                          dry_run=False, record_seconds=6)
+    message = db.session.scalar(select(Voicemail))
+    assert plugin.voicemails == [(message.id, "13912345678", 6)]  # saved, then told
+    assert transcript.variables["POSTLINE_STATUS"] == "OK"
+
+    simulate(app, "", [], script="node/core.voicemail", dry_run=True)  # a dry run leaves no message
+    assert len(plugin.voicemails) == 1
+
+    plugin.fail_when_voicemail_left = True  # a broken plugin does not disturb the call
+    transcript = simulate(app, "", [], script="node/core.voicemail", dry_run=False)
+    assert transcript.variables["POSTLINE_STATUS"] == "OK"
+    assert len(db.session.scalars(select(Voicemail)).all()) == 2 and len(plugin.voicemails) == 2
+    assert "testplug" in caplog.text and "the supervisor's pager is down" in caplog.text
+    # The work orders room was told too: each message is an order.
+    assert len(db.session.scalars(select(WorkOrder).where(WorkOrder.voicemail_id.is_not(None))).all()) == 2
+
+
+def test_hook_postline_voicemail_links(app, client_as):
+    from app.ivr.models import Voicemail
+
+    simulate(app, "", [], script="node/core.voicemail", caller="13912345678", dry_run=False)
+    simulate(app, "", [], script="node/core.voicemail", caller="13800000001", dry_run=False)
+    db.session.expire_all()
+    first, second = db.session.scalars(select(Voicemail).order_by(Voicemail.id)).all()
+    page = _html(client_as("agent").get("/ivr/voicemail"))
+    assert f'href="/testplug/callbacks/{first.id}"' in page and "Call-back booked for 13912345678" in page
+    assert f"/testplug/callbacks/{second.id}" not in page  # the plugin links only what it knows
+    order = db.session.scalar(select(WorkOrder).where(WorkOrder.voicemail_id == first.id))
+    assert f'href="/tickets/{order.number}"' in page  # and the core links each message's order

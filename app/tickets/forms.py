@@ -1,9 +1,11 @@
-"""The registration form (a plugin type's own fields come from its ``form_class``) and the
-forms of the deadlines page."""
+"""The registration form (a plugin type's own fields come from its ``form_class``), the
+forms of the deadlines page, the upload of an attachment and the voice-message route of a
+line."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -34,3 +36,18 @@ class SpecialDayForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that only needs its CSRF token (delete a special day)."""
+class AttachmentForm(FlaskForm):
+    """The order page's upload: the file's kind and size are checked by ``attach``."""
+
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to attach."))])
+
+
+class VoicemailRouteForm(FlaskForm):
+    """What one line's voice messages become; the choices are filled in by the view."""
+
+    type_code = SelectField(_l("Work order type"), choices=[])
+    category_id = SelectField(_l("Category"), choices=[], default="")
+    department_id = SelectField(_l("Department"), choices=[], default="",
+                                description=_l("Empty: the order waits at the desk to be assigned."))
+    priority = SelectField(_l("Priority"), choices=[SelectChoice(code, title) for code, title in PRIORITIES.items()],
+                           default="normal")

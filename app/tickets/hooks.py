@@ -1,6 +1,7 @@
 """The work orders room's declarations: who may see, register and work on orders and set
-their deadlines, its pages and menu entries, the worker's escalation job, and each
-customer's orders on the customer's timeline."""
+their deadlines, its pages and menu entries, the worker's escalation job, each customer's
+orders on the customer's timeline, and the voice messages that become orders (told by the
+IVR, swept up by the worker, linked back on the voice messages page)."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +14,12 @@ from app.auth.roles import STAFF
 from app.declarations import Job, NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.tickets import deadline_views, views  # noqa: F401 (deadline_views adds its pages to views.bp)
+from app.tickets import attachment_views, deadline_views, views, voicemail, voicemail_views  # noqa: F401
 from app.tickets.escalation import escalate_overdue_job
 from app.tickets.models import WorkOrder
+
+#: The page modules adding routes to ``views.bp``.
+_PAGES = (attachment_views, voicemail_views)
 
 
 @hookimpl
@@ -37,6 +41,8 @@ def postline_nav_items() -> list[NavItem]:
         NavItem("tickets.queue", _l("Department queue"), "tickets.queue", "tickets.queue", "backoffice", 10),
         NavItem("tickets.deadlines", _l("Work order deadlines"), "tickets.deadlines", "tickets.deadlines",
                 "admin", 45),
+        NavItem("tickets.voicemail_routes", _l("Voice messages → work orders"), "tickets.voicemail_routes",
+                "ivr.flows", "admin", 37),
     ]
 
 
@@ -49,7 +55,10 @@ def postline_blueprints() -> list[PluginBlueprint]:
 def postline_jobs() -> list[Job]:
     minutes = int(current_app.config["TICKET_ESCALATION_MINUTES"])
     return [Job("ticket_escalation", escalate_overdue_job, "interval", {"minutes": max(1, minutes)},
-                title=_l("Escalate overdue work orders"))]
+                title=_l("Escalate overdue work orders")),
+            Job("voicemail_orders", voicemail.convert_waiting, "interval",
+                {"minutes": voicemail.SWEEP_MINUTES},
+                title=_l("Make work orders of voice messages that have none"))]
 
 
 @hookimpl
@@ -59,3 +68,17 @@ def postline_customer_timeline(customer: Any) -> list[TimelineEntry]:
     return [TimelineEntry(f"tickets.{o.number}", o.created_at, f"{_l('Work order')} {o.number}",
                           detail=o.subject, url=url_for("tickets.detail", number=o.number))
             for o in orders]
+
+
+@hookimpl
+def postline_voicemail_left(message: Any) -> None:
+    voicemail.order_for(message)
+
+
+@hookimpl
+def postline_voicemail_links(message: Any) -> list[TimelineEntry]:
+    order = db.session.scalar(select(WorkOrder).where(WorkOrder.voicemail_id == message.id))
+    if order is None:
+        return []
+    return [TimelineEntry(f"tickets.{order.number}", order.created_at, f"{_l('Work order')} {order.number}",
+                          url=url_for("tickets.detail", number=order.number))]

@@ -1,9 +1,11 @@
 """Work orders, their category tree, their per-day number counter, their history, the
 intervals during which the order waited for the customer, the working hours each type and
-priority is allowed (the SLA table) and the escalations sent about overdue orders.
+priority is allowed (the SLA table), the escalations sent about overdue orders, their
+attachments, and what each hotline's voice messages become.
 
-History entries are written once and never changed: the mapper refuses an update or a
-delete of one, so that no code path (a view, a script, a plugin) can rewrite what happened."""
+History entries and attachments are written once and never changed: the mapper refuses an
+update or a delete of one, so that no code path (a view, a script, a plugin) can rewrite
+what happened or take away a file the order was given."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -18,6 +20,7 @@ from app.auth.models import Department, User
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
+from app.ivr.models import IVRLine, Voicemail
 from app.timeutil import utcnow
 
 
@@ -79,6 +82,9 @@ class WorkOrder(Edited, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column()
+    #: The voice message this order was made from (unique: one order per message, however
+    #: often the conversion runs).
+    voicemail_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_voicemail.id"), unique=True)
 
     category: Mapped[TicketCategory | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
@@ -92,10 +98,13 @@ class WorkOrder(Edited, db.Model):
     pauses: Mapped[list[TicketPause]] = relationship(order_by="TicketPause.id", viewonly=True)
     escalations: Mapped[list[TicketEscalation]] = relationship(order_by="TicketEscalation.level",
                                                                viewonly=True)
+    attachments: Mapped[list[TicketAttachment]] = relationship(order_by="TicketAttachment.id",
+                                                               viewonly=True)
+    voicemail: Mapped[Voicemail | None] = relationship()
 
 
 #: What a history entry records.
-STATE, FIELD, ASSIGNMENT, COMMENT = "state", "field", "assignment", "comment"
+STATE, FIELD, ASSIGNMENT, COMMENT, ATTACHMENT = "state", "field", "assignment", "comment", "attachment"
 #: An overdue order escalated (``new`` holds the level); written by the worker's job.
 ESCALATION = "escalation"
 
@@ -121,18 +130,61 @@ class TicketEntry(db.Model):
     order: Mapped[WorkOrder] = relationship(back_populates="entries")
 
 
+class TicketAttachment(db.Model):
+    """A file given to an order (:mod:`app.tickets.attachments`). ``stored_name`` is the
+    file's path inside the attachments folder (``2026/11/<random>``), never derived from
+    what the uploader called it; ``content_type`` is what the bytes are, not what the
+    browser said. ``voicemail_id``: the voice message whose recording this is."""
+
+    __tablename__ = "ticket_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(255), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(100), default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    voicemail_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_voicemail.id"), index=True)
+
+
 class HistoryIsImmutable(RuntimeError):
-    """Raised when code tries to change or remove a history entry."""
+    """Raised when code tries to change or remove a history entry or an attachment."""
 
 
 @event.listens_for(TicketEntry, "before_update")
-def _refuse_update(_mapper: Any, _connection: Any, entry: TicketEntry) -> None:
-    raise HistoryIsImmutable(f"work order history entry {entry.id} cannot be changed")
+@event.listens_for(TicketAttachment, "before_update")
+def _refuse_update(_mapper: Any, _connection: Any, row: TicketEntry | TicketAttachment) -> None:
+    raise HistoryIsImmutable(f"{row.__tablename__} {row.id} cannot be changed")
 
 
 @event.listens_for(TicketEntry, "before_delete")
-def _refuse_delete(_mapper: Any, _connection: Any, entry: TicketEntry) -> None:
-    raise HistoryIsImmutable(f"work order history entry {entry.id} cannot be deleted")
+@event.listens_for(TicketAttachment, "before_delete")
+def _refuse_delete(_mapper: Any, _connection: Any, row: TicketEntry | TicketAttachment) -> None:
+    raise HistoryIsImmutable(f"{row.__tablename__} {row.id} cannot be deleted")
+
+
+class VoicemailRoute(Audited, db.Model):
+    """What a hotline's voice messages become: an order of this type and category, at this
+    department (none: it waits at the desk, state new). A line without a row uses
+    :data:`app.tickets.voicemail.DEFAULT_TYPE`. Kept by the work orders room because the
+    IVR below it knows nothing of order types (``.importlinter``)."""
+
+    __tablename__ = "ticket_voicemail_route"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("ivr_line.id"), unique=True)
+    type_code: Mapped[str] = mapped_column(String(32))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_category.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+
+    line: Mapped[IVRLine] = relationship()
+    category: Mapped[TicketCategory | None] = relationship()
+    department: Mapped[Department | None] = relationship()
 
 
 class TicketPause(db.Model):

@@ -20,10 +20,11 @@ from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
 from app.tickets.deadlines import RUNNING, Clocks
-from app.tickets.forms import RegisterForm
+from app.tickets.forms import AttachmentForm, RegisterForm
 from app.tickets.kinds import CHANNELS, PRIORITIES, SATISFACTION
 from app.tickets.models import WorkOrder
 from app.tickets.register import changed, register
+from app.tickets.sniffing import ALLOWED
 from app.tickets.states import (
     FIELD_NAMES,
     OPEN_STATES,
@@ -36,6 +37,7 @@ from app.tickets.states import (
     find_by_number,
 )
 from app.tickets.types import all_types, categories_of, ensure_categories
+from app.tickets.visibility import may_see
 from app.timeutil import utcnow
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
@@ -87,9 +89,11 @@ def new() -> str | Response:
                            customer=customer, call=call)
 
 
-def _order_or_404(number: str) -> WorkOrder:
+def order_or_404(number: str) -> WorkOrder:
+    """The order with this number, if the current user may see it (else 404: to them it
+    does not exist)."""
     order = db.session.scalar(select(WorkOrder).where(WorkOrder.number == number))
-    if order is None:
+    if order is None or not may_see(current_user, order):
         abort(404)
     return order
 
@@ -108,7 +112,7 @@ def find() -> str | Response:
 @bp.route("/<number>")
 @permission_required("tickets.view")
 def detail(number: str) -> str:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     departments = db.session.scalars(select(Department).where(Department.active.is_(True))
                                      .order_by(Department.code)).all()
     people = db.session.scalars(select(User).where(User.active.is_(True), User.department_id.is_not(None),
@@ -121,7 +125,10 @@ def detail(number: str) -> str:
                            type_title=types[order.type_code].title if order.type_code in types
                            else order.type_code,
                            extra=json.loads(order.extra or "{}"), clock=Clocks().of(order),
-                           may_note=has_permission(current_user, "tickets.view"))
+                           may_note=has_permission(current_user, "tickets.view"),
+                           attachments={str(a.id): a for a in order.attachments},
+                           attachment_form=AttachmentForm(),
+                           attachment_accept=",".join(e for endings in ALLOWED.values() for e in endings))
 
 
 def _call_data(call: CallRecord | None) -> dict[str, Any]:
@@ -138,7 +145,7 @@ def _call_data(call: CallRecord | None) -> dict[str, Any]:
 @bp.route("/<number>/act/<action>", methods=["POST"])
 @permission_required("tickets.view")
 def act(number: str, action: str) -> Response:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     if action not in TRANSITIONS:
         abort(400)
     try:
@@ -159,7 +166,7 @@ def act(number: str, action: str) -> Response:
 @bp.route("/<number>/note", methods=["POST"])
 @permission_required("tickets.view")
 def note(number: str) -> Response:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     try:
         add_note(order, current_user, request.form.get("text", "")[:10000],
                  public=request.form.get("public") == "1")

@@ -1,6 +1,8 @@
 """Leave a message (after hours): the caller speaks after the beep; the recording becomes
 a :class:`~app.ivr.models.Voicemail` with caller, time, duration and the audio file's
-path. A caller who hangs up after speaking has left a message all the same."""
+path. A caller who hangs up after speaking has left a message all the same. Once it is
+saved, ``postline_voicemail_left`` tells the rooms above (the work orders room makes an
+order of it) and plugins; what they do never disturbs the call."""
 from __future__ import annotations
 
 from app.calls.models import VOICEMAIL
@@ -9,6 +11,7 @@ from app.ivr.call import Call
 from app.ivr.models import Voicemail
 from app.ivr.nodes.base import Node, Param
 from app.ivr.prompts import texts as p
+from app.pluginhost import notify
 
 #: Shorter than this is a caller who hung up at the beep, not a message.
 MIN_SECONDS = 1
@@ -30,10 +33,11 @@ class VoicemailNode(Node):
             call.outcome = VOICEMAIL
             call.data["voicemail"] = recording.path
             if not call.dry_run:
-                db.session.add(Voicemail(call_id=call.call_id, line=call.line.number,
-                                         caller=call.info.caller, at=started,
-                                         duration_s=recording.duration_s, path=recording.path))
+                message = Voicemail(call_id=call.call_id, line=call.line.number, caller=call.info.caller,
+                                    at=started, duration_s=recording.duration_s, path=recording.path)
+                db.session.add(message)
                 db.session.commit()
+                notify("postline_voicemail_left", message=message)
         if self.params["thanks"]:
             call.play(self.params["thanks"])
         return "done"

@@ -1,4 +1,6 @@
-"""The agents' voice mailbox: messages newest first, playback in the browser, "handled"."""
+"""The agents' voice mailbox: messages newest first, playback in the browser, "handled",
+and what each message led to (its work order), as the rooms above tell through
+``postline_voicemail_links``."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -12,6 +14,7 @@ from app.ivr.call import recording_path
 from app.ivr.models import Voicemail
 from app.ivr.web.blueprint import bp
 from app.ivr.web.forms import ActionForm
+from app.pluginhost import collect
 from app.timeutil import local
 
 VOICEMAIL_PAGE_SIZE = 30
@@ -32,8 +35,10 @@ def voicemail_list() -> str:
     rows = db.session.scalars(query.order_by(Voicemail.at.desc(), Voicemail.id.desc())
                               .limit(VOICEMAIL_PAGE_SIZE).offset((page - 1) * VOICEMAIL_PAGE_SIZE)).all()
     pages = max((total + VOICEMAIL_PAGE_SIZE - 1) // VOICEMAIL_PAGE_SIZE, 1)
+    links = {m.id: collect("postline_voicemail_links", message=m) for m in rows}
     return render_template("ivr/voicemail.html", messages=rows, page=page, pages=pages, total=total,
-                           only_new=only_new, local=local, action_form=ActionForm(), HANDLED=HANDLED)
+                           only_new=only_new, local=local, action_form=ActionForm(), HANDLED=HANDLED,
+                           links=links)
 
 
 @bp.route("/voicemail/<int:message_id>/audio")
