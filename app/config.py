@@ -79,6 +79,10 @@ class Defaults:
     #: Days after closing within which a work order may be reopened (the customer calls
     #: back); later, a new order is registered.
     TICKET_REOPEN_DAYS = 7
+    #: Tries of a call-back task before it is closed as unreachable, and the wait (minutes)
+    #: before the next try after one that did not reach the customer.
+    TICKET_CALLBACK_ATTEMPTS = 3
+    TICKET_CALLBACK_RETRY_MINUTES = 60
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""

@@ -1,5 +1,6 @@
-"""The work orders room's declarations: who may see, register and work on orders, its
-pages and menu entries, and each customer's orders on the customer's timeline."""
+"""The work orders room's declarations: who may see, register and work on orders and their
+call-back tasks, its pages and menu entries, each customer's orders on the customer's
+timeline, and the IVR survey scores it listens for."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +13,10 @@ from app.auth.roles import STAFF
 from app.declarations import NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.tickets import views
+from app.tickets import callback_models, feedback_views, views  # noqa: F401 (models, routes)
+from app.tickets.callbacks import MANAGE, WORK
 from app.tickets.models import WorkOrder
+from app.tickets.surveys import survey_arrived
 
 
 @hookimpl
@@ -23,6 +26,8 @@ def postline_permissions() -> list[Permission]:
         Permission("tickets.create", _l("Register work orders"), roles=("agent", "teamlead", "manager")),
         Permission("tickets.queue", _l("Work on a department's work orders"),
                    roles=("backoffice", "teamlead", "manager")),
+        Permission(WORK, _l("Work on call-back tasks"), roles=("agent", "teamlead", "manager")),
+        Permission(MANAGE, _l("Hand out and withdraw call-back tasks"), roles=("teamlead", "manager")),
     ]
 
 
@@ -30,6 +35,7 @@ def postline_permissions() -> list[Permission]:
 def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("tickets.mine", _l("My work orders"), "tickets.mine", "tickets.create", "desk", 20),
+        NavItem("tickets.callbacks", _l("Call-back tasks"), "tickets.callback_list", WORK, "desk", 25),
         NavItem("tickets.queue", _l("Department queue"), "tickets.queue", "tickets.queue", "backoffice", 10),
     ]
 
@@ -46,3 +52,8 @@ def postline_customer_timeline(customer: Any) -> list[TimelineEntry]:
     return [TimelineEntry(f"tickets.{o.number}", o.created_at, f"{_l('Work order')} {o.number}",
                           detail=o.subject, url=url_for("tickets.detail", number=o.number))
             for o in orders]
+
+
+@hookimpl
+def postline_call_surveyed(call: Any) -> None:
+    survey_arrived(call)

@@ -19,10 +19,13 @@ from app.auth.permissions import has_permission, permission_required
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
+from app.tickets.callback_models import tasks_of
 from app.tickets.forms import RegisterForm
+from app.tickets.giving_back import may_give_back, messages_of
 from app.tickets.kinds import CHANNELS, PRIORITIES, SATISFACTION
 from app.tickets.models import WorkOrder
 from app.tickets.register import changed, register
+from app.tickets.satisfaction import survey_choice, survey_of
 from app.tickets.states import (
     FIELD_NAMES,
     OPEN_STATES,
@@ -85,7 +88,7 @@ def new() -> str | Response:
                            customer=customer, call=call)
 
 
-def _order_or_404(number: str) -> WorkOrder:
+def order_or_404(number: str) -> WorkOrder:
     order = db.session.scalar(select(WorkOrder).where(WorkOrder.number == number))
     if order is None:
         abort(404)
@@ -106,7 +109,7 @@ def find() -> str | Response:
 @bp.route("/<number>")
 @permission_required("tickets.view")
 def detail(number: str) -> str:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     departments = db.session.scalars(select(Department).where(Department.active.is_(True))
                                      .order_by(Department.code)).all()
     people = db.session.scalars(select(User).where(User.active.is_(True), User.department_id.is_not(None),
@@ -114,7 +117,11 @@ def detail(number: str) -> str:
                                 .order_by(User.username)).all() if order.department_id else []
     call_data = _call_data(order.call)
     types = all_types()
+    survey = survey_of(order)
     return render_template("tickets/detail.html", order=order, actions=available(current_user, order),
+                           survey=survey, survey_choice=survey_choice(order, survey),
+                           messages=messages_of(order), callbacks=tasks_of(order),
+                           may_give_back=may_give_back(current_user, order),
                            departments=departments, people=people, call_data=call_data,
                            type_title=types[order.type_code].title if order.type_code in types
                            else order.type_code,
@@ -136,7 +143,7 @@ def _call_data(call: CallRecord | None) -> dict[str, Any]:
 @bp.route("/<number>/act/<action>", methods=["POST"])
 @permission_required("tickets.view")
 def act(number: str, action: str) -> Response:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     if action not in TRANSITIONS:
         abort(400)
     try:
@@ -151,13 +158,15 @@ def act(number: str, action: str) -> Response:
     if result is not order:
         changed(result, action)
     flash(_("Done: %(action)s.", action=TRANSITIONS[action].title))
+    if action == "resolve" and may_give_back(current_user, order):  # then: how does it go back?
+        return redirect(url_for("tickets.give_back", number=number))
     return redirect(url_for("tickets.detail", number=result.number if action == "merge" else number))
 
 
 @bp.route("/<number>/note", methods=["POST"])
 @permission_required("tickets.view")
 def note(number: str) -> Response:
-    order = _order_or_404(number)
+    order = order_or_404(number)
     try:
         add_note(order, current_user, request.form.get("text", "")[:10000],
                  public=request.form.get("public") == "1")
