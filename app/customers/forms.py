@@ -45,7 +45,8 @@ class CustomerForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     phones = TextAreaField(_l("Phones"), validators=[Optional()],
                            description=_l("One number per line; the first is the main one."))
-    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254), EMAIL])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254), EMAIL],
+                        filters=[lambda value: value.strip() if isinstance(value, str) else value])
     account = StringField(_l("Account number"), validators=[Optional(), Length(max=64)])
     id_number = StringField(_l("ID number"), validators=[Optional(), Length(max=32)])
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=250)],

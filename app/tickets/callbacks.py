@@ -99,7 +99,8 @@ def take(task: CallbackTask, user: User) -> None:
     statement = update(CallbackTask).where(CallbackTask.id == task.id, CallbackTask.state == OPEN)
     if not manager:
         statement = statement.where(CallbackTask.taken_by_id.is_(None),
-                                    or_(CallbackTask.assignee_id.is_(None), CallbackTask.assignee_id == user.id))
+                                    or_(CallbackTask.assignee_id.is_(None),
+                                        CallbackTask.assignee_id == user.id))
     result = db.session.execute(statement.values(taken_by_id=user.id)
                                 .execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -181,7 +182,8 @@ def cancel(task: CallbackTask, user: User, reason: str) -> None:
 def task_lists(user: User, limit: int = 200) -> dict[str, list[CallbackTask]]:
     """The open tasks for the list page, soonest first: ``mine`` (given to or taken by
     ``user``), ``pool`` (nobody's), and for a team leader ``others`` (someone else's)."""
-    base = select(CallbackTask).where(CallbackTask.state == OPEN).order_by(CallbackTask.due_at, CallbackTask.id)
+    base = (select(CallbackTask).where(CallbackTask.state == OPEN)
+            .order_by(CallbackTask.due_at, CallbackTask.id))
     mine = base.where(or_(CallbackTask.taken_by_id == user.id,
                           (CallbackTask.assignee_id == user.id) & CallbackTask.taken_by_id.is_(None)))
     pool = base.where(CallbackTask.assignee_id.is_(None), CallbackTask.taken_by_id.is_(None))

@@ -76,7 +76,7 @@ class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("Outcome"), choices=[SelectChoice(REACHED, _l("Reached the customer")),
                                                  SelectChoice(NOT_REACHED, _l("Not reached"))],
                          validators=[DataRequired(message=_l("Please say whether the customer was reached."))])
-    feedback = TextAreaField(_l("Customer feedback"), validators=[Optional(), Length(max=10000)])
+    feedback = TextAreaField(_l("Customer feedback"), validators=[Length(max=10000)])
     satisfaction = SelectField(_l("Satisfaction"), choices=[], default="")
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)],
                          description=_l("Not reached: why (no answer, switched off, wrong number)."))

@@ -33,8 +33,7 @@ from app.tickets.states import Refused
 from app.tickets.views import bp, order_or_404
 from app.timeutil import utcnow
 
-
-CALLBACK_STATES = dict(zip(TASK_STATES, (_l("Open"), _l("Done"), _l("Unreachable"), _l("Withdrawn")),
+CALLBACK_STATES = dict(zip(TASK_STATES, (_l("To call back"), _l("Done"), _l("Unreachable"), _l("Withdrawn")),
                            strict=True))
 CALLBACK_OUTCOMES = {REACHED: _l("Reached"), NOT_REACHED: _l("Not reached")}
 

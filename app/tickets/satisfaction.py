@@ -49,7 +49,8 @@ def level_of(score: int | None) -> str:
 
 def survey_of(order: WorkOrder) -> Survey | None:
     """The latest scored survey among the order's calls, if any."""
-    callback_calls = (select(CallbackAttempt.call_id).join(CallbackTask, CallbackTask.id == CallbackAttempt.task_id)
+    callback_calls = (select(CallbackAttempt.call_id)
+                      .join(CallbackTask, CallbackTask.id == CallbackAttempt.task_id)
                       .where(CallbackTask.order_id == order.id, CallbackAttempt.call_id.is_not(None)))
     linked = [CallRecord.id.in_(callback_calls)]
     if order.call_id is not None:
@@ -62,7 +63,8 @@ def survey_of(order: WorkOrder) -> Survey | None:
 
 def orders_of_call(call: CallRecord) -> list[WorkOrder]:
     """The orders ``call`` belongs to: registered from it, or a call-back made on it."""
-    through_callbacks = (select(CallbackTask.order_id).join(CallbackAttempt, CallbackAttempt.task_id == CallbackTask.id)
+    through_callbacks = (select(CallbackTask.order_id)
+                         .join(CallbackAttempt, CallbackAttempt.task_id == CallbackTask.id)
                          .where(CallbackAttempt.call_id == call.id))
     return list(db.session.scalars(select(WorkOrder).where(
         or_(WorkOrder.call_id == call.id, WorkOrder.id.in_(through_callbacks))).order_by(WorkOrder.id)))

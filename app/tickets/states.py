@@ -290,7 +290,8 @@ def _feedback(order, values, user, check_only, prepared=None):
         elif not order.satisfaction:
             survey = survey_of(order)
             if survey is not None:
-                set_satisfaction(order, user, survey.level, SURVEY, survey_note(survey.call_id, survey.score))
+                set_satisfaction(order, user, survey.level, SURVEY,
+                                 survey_note(survey.call_id, survey.score))
         finish_open_tasks(order, _("Feedback recorded by %(who)s.", who=user.username))
 
 
