@@ -96,6 +96,10 @@ class Defaults:
     TICKET_ATTACHMENT_MAX_MB = 10
     #: Work order attachments. Empty means ``<instance>/attachments``; relative is in the instance.
     TICKET_ATTACHMENTS_DIR = ""
+    #: Tries of a call-back task before it is closed as unreachable, and the wait (minutes)
+    #: before the next try after one that did not reach the customer.
+    TICKET_CALLBACK_ATTEMPTS = 3
+    TICKET_CALLBACK_RETRY_MINUTES = 60
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""

@@ -108,6 +108,13 @@ def postline_call_ended(call: CallRecord) -> None:
 
 
 @hookspec
+def postline_call_surveyed(call: CallRecord) -> None:
+    """An event: the caller scored ``call`` in the post-call survey (``call.survey_score``,
+    1 very dissatisfied … 5 very satisfied, is saved). It usually comes after
+    ``postline_call_ended``: the survey runs once the agent has hung up."""
+
+
+@hookspec
 def postline_knowledge_articles() -> list[Article]:
     """Articles for the knowledge base (tariffs, services, policies of the plugin's line)."""
 

@@ -82,6 +82,7 @@ HOOK_DECLARATIONS = {
     "postline_prompts": declarations.Prompt,
     "postline_demo_data": declarations.DemoData,
     "postline_call_ended": None,  # an event: returns nothing
+    "postline_call_surveyed": None,
     "postline_knowledge_articles": declarations.Article,
     "postline_notifiers": declarations.Notifier,
     "postline_ticket_types": declarations.TicketType,

@@ -119,6 +119,7 @@ class TestPlugin:
         self.handled: list[tuple[str, str]] = []
         self.ended: list[tuple[int, str, str]] = []
         self.fail_when_calls_end = False
+        self.surveyed: list[tuple[int, int]] = []
         self.article_body = "平邮包裹在县城网点也可以寄。"
         self.messages: list[Outgoing] = []
         self.gateway_down = False
@@ -255,6 +256,12 @@ class TestPlugin:
             return []
         return [TimelineEntry("testplug.callback", message.at, f"Call-back booked for {message.caller}",
                               url=f"/testplug/callbacks/{message.id}")]
+
+    @hookimpl
+    def postline_call_surveyed(self, call: Any) -> None:
+        self.surveyed.append((call.id, call.survey_score))
+        if self.fail_when_calls_end:
+            raise RuntimeError("the survey statistics are down")
 
 
 @pytest.fixture
@@ -520,6 +527,23 @@ def test_hook_postline_call_ended(app, plugin, caplog):
     assert transcript.variables["POSTLINE_STATUS"] == "OK"
     assert len(plugin.ended) == 2
     assert "testplug" in caplog.text and "the statistics service is down" in caplog.text
+
+
+def test_hook_postline_call_surveyed(app, plugin, caplog):
+    call = simulate(app, "", [], script="node/testplug.greeting", dry_run=False).result.call_id
+    simulate(app, "", ["4"], script=f"survey?call={call}", dry_run=False)
+    assert plugin.surveyed == [(call, 4)]  # saved, then told
+    assert db.session.get(CallRecord, call).survey_score == 4
+
+    simulate(app, "", ["1"], script=f"survey?call={call}", dry_run=False)  # one score per call
+    other = simulate(app, "", [], script="node/testplug.greeting", dry_run=False).result.call_id
+    simulate(app, "", ["5"], script=f"survey?call={other}")  # a dry run scores nothing
+    assert plugin.surveyed == [(call, 4)]
+
+    plugin.fail_when_calls_end = True  # a broken plugin does not disturb the caller
+    transcript = simulate(app, "", ["2"], script=f"survey?call={other}", dry_run=False)
+    assert transcript.heard[-1] == "survey-thanks" and plugin.surveyed[-1] == (other, 2)
+    assert "the survey statistics are down" in caplog.text
 
 
 def test_hook_postline_knowledge_articles(app, plugin, client_as):

@@ -13,6 +13,8 @@ from app.customers.phones import national_digits
 
 KIND_CHOICES = [SelectChoice("person", _l("Person")), SelectChoice("company", _l("Company"))]
 POSTCODE = Regexp(r"^[0-9]{6}$", message=_l("A postcode is six digits."))
+#: One "@", no spaces, a domain with a dot (the notify room checks the same before sending).
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an e-mail address (name@example.com)."))
 MAX_PHONES = 10
 
 
@@ -43,6 +45,8 @@ class CustomerForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     phones = TextAreaField(_l("Phones"), validators=[Optional()],
                            description=_l("One number per line; the first is the main one."))
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254), EMAIL],
+                        filters=[lambda value: value.strip() if isinstance(value, str) else value])
     account = StringField(_l("Account number"), validators=[Optional(), Length(max=64)])
     id_number = StringField(_l("ID number"), validators=[Optional(), Length(max=32)])
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=250)],

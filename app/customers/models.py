@@ -81,6 +81,8 @@ class Customer(Edited, Audited, db.Model):
     name: Mapped[str] = mapped_column(String(100), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="person")  # person | company
     account: Mapped[str] = mapped_column(String(64), default="", index=True)
+    #: Where an e-mail to the customer goes (a work order's result, for one); "" for none.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     id_number: Mapped[str] = mapped_column(String(32), default="", index=True)
     vip: Mapped[bool] = mapped_column(default=False)
     blacklisted: Mapped[bool] = mapped_column(default=False)

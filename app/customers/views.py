@@ -126,6 +126,7 @@ def _apply_form(form: CustomerForm, customer: Customer) -> None:
     customer.name = form.name.data.strip()
     customer.kind = form.kind.data
     customer.account = (form.account.data or "").strip()
+    customer.email = (form.email.data or "").strip()
     customer.id_number = (form.id_number.data or "").strip().upper()
     customer.vip = form.vip.data
     customer.blacklisted = form.blacklisted.data

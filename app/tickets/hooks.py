@@ -1,7 +1,8 @@
-"""The work orders room's declarations: who may see, register and work on orders and set
-their deadlines, its pages and menu entries, the worker's escalation job, each customer's
-orders on the customer's timeline, and the voice messages that become orders (told by the
-IVR, swept up by the worker, linked back on the voice messages page)."""
+"""The work orders room's declarations: who may see, register and work on orders, their
+deadlines and call-back tasks, its pages and menu entries, the worker's escalation job, each
+customer's orders on the customer's timeline, the voice messages that become orders (told by
+the IVR, swept up by the worker, linked back on the voice messages page) and the IVR survey
+scores it listens for."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,9 +15,19 @@ from app.auth.roles import STAFF
 from app.declarations import Job, NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.tickets import attachment_views, deadline_views, views, voicemail, voicemail_views  # noqa: F401
+from app.tickets import (  # noqa: F401 (models, and views that add their pages to views.bp)
+    attachment_views,
+    callback_models,
+    deadline_views,
+    feedback_views,
+    views,
+    voicemail,
+    voicemail_views,
+)
+from app.tickets.callbacks import MANAGE, WORK
 from app.tickets.escalation import escalate_overdue_job
 from app.tickets.models import WorkOrder
+from app.tickets.surveys import survey_arrived
 
 #: The page modules adding routes to ``views.bp``.
 _PAGES = (attachment_views, voicemail_views)
@@ -31,6 +42,8 @@ def postline_permissions() -> list[Permission]:
                    roles=("backoffice", "teamlead", "manager")),
         Permission("tickets.deadlines", _l("Set the work orders' deadlines and working hours"),
                    roles=("manager",)),
+        Permission(WORK, _l("Work on call-back tasks"), roles=("agent", "teamlead", "manager")),
+        Permission(MANAGE, _l("Hand out and withdraw call-back tasks"), roles=("teamlead", "manager")),
     ]
 
 
@@ -38,6 +51,7 @@ def postline_permissions() -> list[Permission]:
 def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("tickets.mine", _l("My work orders"), "tickets.mine", "tickets.create", "desk", 20),
+        NavItem("tickets.callbacks", _l("Call-back tasks"), "tickets.callback_list", WORK, "desk", 25),
         NavItem("tickets.queue", _l("Department queue"), "tickets.queue", "tickets.queue", "backoffice", 10),
         NavItem("tickets.deadlines", _l("Work order deadlines"), "tickets.deadlines", "tickets.deadlines",
                 "admin", 45),
@@ -82,3 +96,8 @@ def postline_voicemail_links(message: Any) -> list[TimelineEntry]:
         return []
     return [TimelineEntry(f"tickets.{order.number}", order.created_at, f"{_l('Work order')} {order.number}",
                           url=url_for("tickets.detail", number=order.number))]
+
+
+@hookimpl
+def postline_call_surveyed(call: Any) -> None:
+    survey_arrived(call)

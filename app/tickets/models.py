@@ -78,6 +78,9 @@ class WorkOrder(Edited, db.Model):
     result: Mapped[str] = mapped_column(Text, default="")
     feedback: Mapped[str] = mapped_column(Text, default="")
     satisfaction: Mapped[str] = mapped_column(String(20), default="")
+    #: Who gave the satisfaction: ``person`` (told a member of staff) or ``survey`` (the
+    #: post-call IVR survey of a call linked to the order); "" while there is none.
+    satisfaction_source: Mapped[str] = mapped_column(String(16), default="", server_default="")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("work_order.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column()

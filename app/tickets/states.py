@@ -23,9 +23,11 @@ from sqlalchemy import select
 from app.audit.editing import claim
 from app.auth.models import Department, User
 from app.extensions import db
+from app.tickets.callback_models import finish_open_tasks
 from app.tickets.deadlines import deadline_for
 from app.tickets.kinds import COMPLAINT, SATISFACTION
 from app.tickets.models import ASSIGNMENT, COMMENT, FIELD, STATE, TicketEntry, TicketPause, WorkOrder
+from app.tickets.satisfaction import PERSON, SURVEY, survey_of
 from app.timeutil import utcnow
 
 STATES = {
@@ -162,7 +164,10 @@ def add_note(order: WorkOrder, user: User, text: str, public: bool) -> TicketEnt
 
 
 def record(order: WorkOrder, user: User | None, kind: str, **what: Any) -> TicketEntry:
-    entry = TicketEntry(order_id=order.id, actor=user.username if user else "", kind=kind, at=utcnow(),
+    """One history entry by ``user``; without one, by ``actor`` (a job, the IVR) if given."""
+    actor = str(what.pop("actor", ""))
+    actor = user.username if user else actor
+    entry = TicketEntry(order_id=order.id, actor=actor, kind=kind, at=utcnow(),
                         **{key: value if isinstance(value, (str, bool)) else str(value)
                            for key, value in what.items()})
     db.session.add(entry)
@@ -192,12 +197,13 @@ def _required(transition: Transition, order: WorkOrder, values: dict[str, str]) 
     return transition.requires
 
 
-def _set(order: WorkOrder, user: User, field: str, value: Any, kind: str = FIELD) -> None:
+def _set(order: WorkOrder, user: User | None, field: str, value: Any, kind: str = FIELD,
+         text: str = "", actor: str = "") -> None:
     old = getattr(order, field)
     if old != value:
         setattr(order, field, value)
         record(order, user, kind, field=field, old="" if old is None else old,
-               new="" if value is None else value)
+               new="" if value is None else value, text=text, actor=actor)
 
 
 def _department(values: dict[str, str]) -> Department:
@@ -280,7 +286,13 @@ def _feedback(order, values, user, check_only, prepared=None):
     if not check_only:
         _set(order, user, "feedback", values["feedback"])
         if satisfaction:
-            _set(order, user, "satisfaction", satisfaction)
+            set_satisfaction(order, user, satisfaction, PERSON)
+        elif not order.satisfaction:
+            survey = survey_of(order)
+            if survey is not None:
+                set_satisfaction(order, user, survey.level, SURVEY,
+                                 survey_note(survey.call_id, survey.score))
+        finish_open_tasks(order, _("Feedback recorded by %(who)s.", who=user.username))
 
 
 def _close(order, values, user, check_only, prepared=None):
@@ -289,8 +301,20 @@ def _close(order, values, user, check_only, prepared=None):
         if values["feedback"]:
             _set(order, user, "feedback", values["feedback"])
         if satisfaction:
-            _set(order, user, "satisfaction", satisfaction)
+            set_satisfaction(order, user, satisfaction, PERSON)
         order.closed_at = utcnow()
+
+
+def set_satisfaction(order: WorkOrder, user: User | None, level: str, source: str, text: str = "",
+                     actor: str = "") -> None:
+    """The level and where it came from (``satisfaction_source``); a level from the survey
+    says so in the history entry's ``text``."""
+    order.satisfaction_source = source
+    _set(order, user, "satisfaction", level, text=text, actor=actor)
+
+
+def survey_note(call_id: int, score: int) -> str:
+    return _("Post-call IVR survey of call #%(call)s: %(score)s of 5.", call=call_id, score=score)
 
 
 def _reopen(order, values, user, check_only, prepared=None):

@@ -19,11 +19,14 @@ from app.auth.permissions import has_permission, permission_required
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
+from app.tickets.callback_models import tasks_of
 from app.tickets.deadlines import RUNNING, Clocks
 from app.tickets.forms import AttachmentForm, RegisterForm
+from app.tickets.giving_back import may_give_back, messages_of
 from app.tickets.kinds import CHANNELS, PRIORITIES, SATISFACTION
 from app.tickets.models import WorkOrder
 from app.tickets.register import changed, register
+from app.tickets.satisfaction import survey_choice, survey_of
 from app.tickets.sniffing import ALLOWED
 from app.tickets.states import (
     FIELD_NAMES,
@@ -120,7 +123,11 @@ def detail(number: str) -> str:
                                 .order_by(User.username)).all() if order.department_id else []
     call_data = _call_data(order.call)
     types = all_types()
+    survey = survey_of(order)
     return render_template("tickets/detail.html", order=order, actions=available(current_user, order),
+                           survey=survey, survey_choice=survey_choice(order, survey),
+                           messages=messages_of(order), callbacks=tasks_of(order),
+                           may_give_back=may_give_back(current_user, order),
                            departments=departments, people=people, call_data=call_data,
                            type_title=types[order.type_code].title if order.type_code in types
                            else order.type_code,
@@ -160,6 +167,8 @@ def act(number: str, action: str) -> Response:
     if result is not order:
         changed(result, action)
     flash(_("Done: %(action)s.", action=TRANSITIONS[action].title))
+    if action == "resolve" and may_give_back(current_user, order):  # then: how does it go back?
+        return redirect(url_for("tickets.give_back", number=number))
     return redirect(url_for("tickets.detail", number=result.number if action == "merge" else number))
 
 

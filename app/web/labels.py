@@ -92,6 +92,7 @@ HOOKS = {
     "postline_cli_commands": _l("Adds command-line commands"),
     "postline_demo_data": _l("Adds demonstration data"),
     "postline_call_ended": _l("Is told when a call ends"),
+    "postline_call_surveyed": _l("Is told when a caller scores a call in the survey"),
     "postline_postcode_for_address": _l("Gives the postcode of an address"),
     "postline_voicemail_left": _l("Is told when a voice message is left"),
     "postline_voicemail_links": _l("Links voice messages to what they became"),
