@@ -134,13 +134,15 @@ def test_only_those_who_may_act_on_the_result_give_it_back(app, make_user, make_
     order = make_order(state="resulted", customer_id=customer.id, result="已处理")
     stranger = client_for(_worker(make_user, departments, code="mail"))  # another department's back office
     page = f"/tickets/{order.number}"
-    assert "将处理结果答复客户" not in _html(stranger.get(page))
-    refused = stranger.get(f"{page}/give-back")
-    assert refused.status_code == 302 and "您现在不能答复" in _html(stranger.get(refused.headers["Location"]))
-    posted = submit(stranger, f"{page}/give-back/message/sms", {"sms-to": "13800138000", "sms-text": "x"}, page=page)
-    assert posted.status_code == 302 and db.session.scalar(select(Message)) is None
+    # Another department's order does not exist for that back office: no page, no form, no post.
+    assert stranger.get(page).status_code == 404 and stranger.get(f"{page}/give-back").status_code == 404
+    posted = submit(stranger, f"{page}/give-back/message/sms", {"sms-to": "13800138000", "sms-text": "x"},
+                    page="/tickets/queue")  # a valid CSRF token from a page they may open
+    assert posted.status_code == 404 and db.session.scalar(select(Message)) is None
 
     processing = make_order(state="processing", customer_id=customer.id)
     agent = client_for(make_user("agent"))
     assert "将处理结果答复客户" not in _html(agent.get(f"/tickets/{processing.number}"))
+    refused = agent.get(f"/tickets/{processing.number}/give-back")  # no result yet to give back
+    assert refused.status_code == 302 and "您现在不能答复" in _html(agent.get(refused.headers["Location"]))
     assert "将处理结果答复客户" in _html(agent.get(page))
