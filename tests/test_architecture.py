@@ -1,6 +1,7 @@
 """The architecture is a test: the import contracts in ``.importlinter`` (layers of rooms,
 the IVR's inner layers, a protocol layer free of the web, plugins through ``app.api`` only,
-nothing importing the public self-service room, no cycles) hold for the code as it is, and each one catches the import it forbids."""
+nothing importing the public self-service room, no cycles) hold for the code as it is, and
+each one catches the import it forbids."""
 from __future__ import annotations
 
 import shutil
