@@ -108,11 +108,9 @@ def submit(kind: str) -> str | Response:
 
 @bp.route("/done")
 @public
-def done() -> str | Response:
-    number = session.pop(DONE_KEY, None)
-    if not number:
-        return redirect(url_for(".index"))
-    return render_template("selfservice/done.html", number=number)
+def done() -> str:
+    """Shown once: reloaded, bookmarked or opened by someone else it holds no number."""
+    return render_template("selfservice/done.html", number=session.pop(DONE_KEY, None))
 
 
 @bp.route("/status", methods=["GET", "POST"])

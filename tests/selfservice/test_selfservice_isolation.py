@@ -49,7 +49,8 @@ def _public_pages(app, citizen, send) -> dict[str, str]:
                  "/public/no-such-page", "/public/submit/service"):
         keep(path, citizen.get(path))
     keep("form errors", send(phone="1"))
-    keep("submitted", send())
+    submitted = send()
+    assert submitted.headers["Location"].endswith("/public/done")
     keep("done", citizen.get("/public/done"))
     number = db.session.scalar(select(WorkOrder.number))
     keep("found", submit(citizen, "/public/status", {"number": number, "phone": "13800138000"}))
@@ -70,6 +71,7 @@ def test_every_link_and_form_on_the_public_pages_stays_under_public(app, citizen
         outside = [t for t in found if not (t.startswith(PREFIX + "/") or t == PREFIX)]
         assert outside == [], f"{name}: {outside}"
         assert "PostLine" not in page, name  # not the staff layout
+        assert 'name="viewport" content="width=device-width, initial-scale=1"' in page, name
 
 
 def test_the_public_pages_give_no_login_cookie(app, citizen, send):
