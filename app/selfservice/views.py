@@ -151,7 +151,7 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
 
 
 # By code: Flask prefers the site's handler for a code over a blueprint's for a class.
-for _code in (400, 403, 404, 405, 413, 429):
+for _code in (400, 403, 404, 413, 429):
     bp.register_error_handler(_code, _http_error)
 
 
