@@ -142,7 +142,7 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
     messages = {
         404: _("This page does not exist."),
-        413: _("The attachment is too large."),
+        413: _("What you sent is too large."),
         429: _("Too many attempts from your network. Please wait a while and try again, or call "
                "the hotline."),
     }

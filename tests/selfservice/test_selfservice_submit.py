@@ -131,3 +131,10 @@ def test_the_attachment_field_waits_for_the_attachments_of_work_orders(app, citi
     number = db.session.scalar(select(WorkOrder.number))
     assert kept == [(number, b"\x89PNG...", "包裹.png")]
 
+
+
+def test_a_request_larger_than_an_attachment_is_refused_unread(app, citizen, send):
+    app.config["SELFSERVICE_MAX_ATTACHMENT"] = 1024
+    response = send("complaint", text="很长的内容。" * 40000)
+    assert response.status_code == 413 and "提交的内容太大。" in html(response)
+    assert _count(WorkOrder) == 0
