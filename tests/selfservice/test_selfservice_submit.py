@@ -15,7 +15,6 @@ from app.testing import submit
 from app.tickets.models import TicketCategory, TicketEntry, WorkOrder
 
 
-
 def html(response) -> str:
     return response.get_data(as_text=True)
 
