@@ -100,6 +100,24 @@ class Defaults:
     #: before the next try after one that did not reach the customer.
     TICKET_CALLBACK_ATTEMPTS = 3
     TICKET_CALLBACK_RETRY_MINUTES = 60
+
+    # The citizens' self-service pages under /public (docs/self-service.md).
+    #: Off: every page under /public answers 404.
+    SELFSERVICE_ENABLED = True
+    #: Per IP address, flask-limiter's notation ("10 per hour;30 per day"); every POST of
+    #: the form counts, refused ones included.
+    SELFSERVICE_SUBMIT_LIMIT = "10 per hour;30 per day"
+    SELFSERVICE_STATUS_LIMIT = "30 per hour"
+    #: Largest attachment accepted, in bytes.
+    SELFSERVICE_MAX_ATTACHMENT = 5 * 1024 * 1024
+    #: Where flask-limiter counts: ``memory://`` (one process) or, with several gunicorn
+    #: workers, a shared ``redis://127.0.0.1:6379``.
+    RATELIMIT_STORAGE_URI = "memory://"
+    #: The last hour, not the clock's hour: a limit cannot be doubled across a boundary.
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_ENABLED = True
+    #: Redis unreachable: count in memory meanwhile instead of refusing citizens.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""

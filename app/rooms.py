@@ -22,5 +22,6 @@ CORE_ROOMS: tuple[str, ...] = (
     "tickets",
     "worker",
     "web",
+    "selfservice",
     "commands",
 )

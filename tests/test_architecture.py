@@ -1,6 +1,7 @@
 """The architecture is a test: the import contracts in ``.importlinter`` (layers of rooms,
 the IVR's inner layers, a protocol layer free of the web, plugins through ``app.api`` only,
-no cycles) hold for the code as it is, and each one catches the import it forbids."""
+nothing importing the public self-service room, no cycles) hold for the code as it is, and
+each one catches the import it forbids."""
 from __future__ import annotations
 
 import shutil
@@ -17,6 +18,7 @@ CONTRACTS = {
     "ivr": "The IVR: pages over the simulator",
     "protocol": "The FastAGI protocol layer knows sockets and pyst2",
     "plugins": "Plugins import PostLine only through app.api",
+    "selfservice": "Nothing imports the self-service room",
     "cycles": "No import cycles between the modules of any package",
 }
 
@@ -69,6 +71,7 @@ def test_each_contract_catches_what_it_forbids(tree):
     _append(tree / "app" / "ivr" / "agi" / "io.py", "import flask  # the protocol knows no web")
     _append(tree / "plugins" / "postcode" / "search.py", "from app.auth.models import User  # past app.api")
     _append(tree / "app" / "calendars" / "hours.py", "from app.calendars import opening  # a cycle")
+    _append(tree / "app" / "api.py", "from app.selfservice import intake  # the public room is a leaf")
     done = lint_imports(tree)
     assert done.returncode != 0
     assert verdicts(done.stdout) == {key: "BROKEN" for key in CONTRACTS}, done.stdout
