@@ -1,5 +1,6 @@
-"""The work orders room's declarations: who may see, register and work on orders, its
-pages and menu entries, and each customer's orders on the customer's timeline."""
+"""The work orders room's declarations: who may see, register and work on orders and who
+looks after their categories, its pages and menu entries, each customer's orders on the
+customer's timeline, and its demonstration orders."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,7 +13,7 @@ from app.auth.roles import STAFF
 from app.declarations import NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.tickets import views
+from app.tickets import category_views, views
 from app.tickets.models import WorkOrder
 
 
@@ -23,6 +24,7 @@ def postline_permissions() -> list[Permission]:
         Permission("tickets.create", _l("Register work orders"), roles=("agent", "teamlead", "manager")),
         Permission("tickets.queue", _l("Work on a department's work orders"),
                    roles=("backoffice", "teamlead", "manager")),
+        Permission(category_views.ADMIN, _l("Manage the work order categories"), roles=("manager",)),
     ]
 
 
@@ -31,12 +33,14 @@ def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("tickets.mine", _l("My work orders"), "tickets.mine", "tickets.create", "desk", 20),
         NavItem("tickets.queue", _l("Department queue"), "tickets.queue", "tickets.queue", "backoffice", 10),
+        NavItem("tickets.categories", _l("Work order categories"), "ticket_categories.index",
+                category_views.ADMIN, "admin", 45),
     ]
 
 
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
-    return [PluginBlueprint("tickets", views.bp)]
+    return [PluginBlueprint("tickets", views.bp), PluginBlueprint("ticket_categories", category_views.bp)]
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.editing import Edited
+from app.audit.models import Audited
 from app.auth.models import Department, User
 from app.calls.models import CallRecord
 from app.customers.models import Customer
@@ -19,9 +20,10 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 
-class TicketCategory(db.Model):
+class TicketCategory(Audited, db.Model):
     """One node of a type's two-level category tree (投诉 › 邮件延误): a top level has no
-    parent. Rows are configuration; an order keeps its category's id."""
+    parent. Rows are configuration, edited by administrators (audited) and never deleted;
+    an order keeps its category's id."""
 
     __tablename__ = "ticket_category"
     __table_args__ = (UniqueConstraint("type_code", "parent_id", "name"),)
