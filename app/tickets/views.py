@@ -1,6 +1,6 @@
 """The work order pages: register one (from a customer or a call), an order's page with its
-history and the actions the current user may take, the agent's own orders, and the back
-office's department queue."""
+history, the actions the current user may take and answers from the knowledge base, the
+agent's own orders, and the back office's department queue."""
 from __future__ import annotations
 
 import json
@@ -19,6 +19,7 @@ from app.auth.permissions import has_permission, permission_required
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
+from app.tickets import answers
 from app.tickets.forms import RegisterForm
 from app.tickets.kinds import CHANNELS, PRIORITIES, SATISFACTION
 from app.tickets.models import WorkOrder
@@ -38,6 +39,7 @@ from app.tickets.types import all_types, categories_of, ensure_categories
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
 PER_PAGE = 50
+KNOWLEDGE_READ = "knowledge.read"
 
 
 @bp.app_context_processor
@@ -114,12 +116,56 @@ def detail(number: str) -> str:
                                 .order_by(User.username)).all() if order.department_id else []
     call_data = _call_data(order.call)
     types = all_types()
-    return render_template("tickets/detail.html", order=order, actions=available(current_user, order),
+    actions = available(current_user, order)
+    knowledge = _knowledge_panel(any(t.name == "resolve" for t in actions))
+    return render_template("tickets/detail.html", order=order, actions=actions,
                            departments=departments, people=people, call_data=call_data,
                            type_title=types[order.type_code].title if order.type_code in types
                            else order.type_code,
                            extra=json.loads(order.extra or "{}"),
-                           may_note=has_permission(current_user, "tickets.view"))
+                           may_note=has_permission(current_user, "tickets.view"), **knowledge)
+
+
+def _knowledge_panel(may_resolve: bool) -> dict[str, Any]:
+    """The knowledge search on the order's page (``kq``), and the answer an agent took into
+    the result form (``answer``: prefilled, not counted again)."""
+    if not has_permission(current_user, KNOWLEDGE_READ):
+        return {"may_search": False, "kq": "", "knowledge_hits": [], "prefill": ""}
+    kq = request.args.get("kq", "").strip()[:100]
+    prefill = ""
+    chosen = _int_arg("answer")
+    if may_resolve and chosen:
+        try:
+            prefill = answers.answer_for(chosen)[1]
+        except Refused:
+            prefill = ""
+    return {"may_search": True, "kq": kq, "knowledge_hits": answers.find_answers(kq), "prefill": prefill,
+            "may_resolve": may_resolve}
+
+
+@bp.route("/<number>/answer/<int:article_id>", methods=["POST"])
+@permission_required("tickets.view")
+def use_answer(number: str, article_id: int) -> Response:
+    """"Insert this answer": as a note the customer may hear, or (``into=result``) into the
+    result form, which opens prefilled. The use is counted either way."""
+    order = _order_or_404(number)
+    if not has_permission(current_user, KNOWLEDGE_READ):
+        abort(403)
+    kq = request.form.get("kq", "").strip()[:100]
+    try:
+        if request.form.get("into") == "result":
+            answers.take_into_result(current_user, article_id)
+            return redirect(url_for("tickets.detail", number=number, answer=article_id, kq=kq or None,
+                                    _anchor="resolve-result"))
+        answers.insert_as_note(order, current_user, article_id)
+        db.session.commit()
+    except Refused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("tickets.detail", number=number, kq=kq or None, _anchor="knowledge"))
+    changed(order, "note")
+    flash(_("The answer was added as a note the customer may hear."), "ok")
+    return redirect(url_for("tickets.detail", number=number))
 
 
 def _call_data(call: CallRecord | None) -> dict[str, Any]:
