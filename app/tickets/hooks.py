@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.roles import STAFF
-from app.declarations import NavItem, Permission, PluginBlueprint, TimelineEntry
+from app.declarations import DemoData, NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
-from app.tickets import category_views, views
+from app.tickets import category_views, demo, views
 from app.tickets.models import WorkOrder
 
 
@@ -50,3 +50,8 @@ def postline_customer_timeline(customer: Any) -> list[TimelineEntry]:
     return [TimelineEntry(f"tickets.{o.number}", o.created_at, f"{_l('Work order')} {o.number}",
                           detail=o.subject, url=url_for("tickets.detail", number=o.number))
             for o in orders]
+
+
+@hookimpl
+def postline_demo_data() -> list[DemoData]:
+    return [DemoData("tickets.demo", demo.load, weight=60)]
