@@ -33,7 +33,7 @@ from app.tickets.models import (
     WorkOrder,
 )
 from app.tickets.numbering import next_number
-from app.tickets.states import TRANSITIONS
+from app.tickets.states import OPEN_STATES, TRANSITIONS
 from app.timeutil import utcnow
 
 #: Who takes each step (the demo staff of :mod:`app.auth.demo`).
@@ -116,10 +116,18 @@ class _Builder:
             at = min(at + STEP, self.now - timedelta(minutes=5))
             self._step(order, spec, action, at)
         order.updated_at = at
-        order.due_at = (self.now + timedelta(hours=spec.due_hours) if spec.due_hours is not None
-                        else created + DEFAULT_DUE)
+        order.due_at = self._due(order, spec, created)
         db.session.flush()
         return order
+
+    def _due(self, order: WorkOrder, spec: DemoOrder, created: datetime) -> datetime:
+        """The deadline: as the order says; else three days after registering, and for an
+        order still open at least half a day from now (only the ones meant to be are overdue)."""
+        if spec.due_hours is not None:
+            return self.now + timedelta(hours=spec.due_hours)
+        if order.state in OPEN_STATES:
+            return max(created + DEFAULT_DUE, self.now + timedelta(hours=12))
+        return created + DEFAULT_DUE
 
     def _step(self, order: WorkOrder, spec: DemoOrder, action: str, at: datetime) -> None:
         if action in ("note", "public_note"):

@@ -40,7 +40,7 @@ def test_demo_orders_cover_the_loop_and_load_once(app):
 
     now = utcnow()
     overdue = [o for o in orders if o.state in OPEN_STATES and o.due_at and o.due_at < now]
-    assert len(overdue) >= 4
+    assert len(overdue) == sum(o.due_hours is not None and o.due_hours < 0 for o in ORDERS) == 6
     reopened = {e.order_id for e in db.session.scalars(select(TicketEntry).where(TicketEntry.action == "reopen"))}
     assert len(reopened) == 2 and all(db.session.get(WorkOrder, i).state in OPEN_STATES for i in reopened)
     for merged in (o for o in orders if o.state == "merged"):
