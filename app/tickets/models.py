@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.editing import Edited
@@ -52,9 +52,18 @@ class TicketDayCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
+#: The open states as the queue's partial index names them (``states.OPEN_STATES``).
+OPEN_STATE_SQL = "state IN ('new', 'assigned', 'processing', 'pending', 'returned', 'resulted', 'feedback')"
+
+
 class WorkOrder(Edited, db.Model):
     __tablename__ = "work_order"
-    __table_args__ = (Index("ix_work_order_queue", "department_id", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_work_order_queue", "department_id", "state", "due_at"),
+        # the department queue: open orders by deadline (see the migration d5e9a3c7b1f4)
+        Index("ix_work_order_open_queue", "department_id", "due_at", "id",
+              postgresql_where=text(OPEN_STATE_SQL), sqlite_where=text(OPEN_STATE_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -235,7 +236,8 @@ def _filtered(query: Any) -> tuple[Any, dict[str, str]]:
 @permission_required("tickets.create")
 def mine() -> str:
     query, filters = _filtered(select(WorkOrder).where(WorkOrder.created_by_id == current_user.id))
-    page = db.paginate(query.order_by(WorkOrder.id.desc()), page=request.args.get("page", 1, type=int),
+    page = db.paginate(query.order_by(WorkOrder.id.desc()).options(selectinload(WorkOrder.assignee)),
+                       page=request.args.get("page", 1, type=int),
                        per_page=PER_PAGE, error_out=False)
     return render_template("tickets/list.html", page=page, filters=filters, types=all_types(),
                            heading=_("My work orders"), endpoint="tickets.mine", bulk=False)
@@ -246,7 +248,9 @@ def mine() -> str:
 def queue() -> str:
     department = current_user.department_id
     query, filters = _filtered(select(WorkOrder).where(WorkOrder.department_id == department))
-    query = query.order_by(WorkOrder.due_at.is_(None), WorkOrder.due_at, WorkOrder.id)
+    # in the order of the partial index ix_work_order_open_queue: the page is read off it
+    query = query.order_by(WorkOrder.due_at.asc().nulls_last(), WorkOrder.id).options(
+        selectinload(WorkOrder.assignee))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
                        error_out=False)
     people = db.session.scalars(select(User).where(User.active.is_(True), User.department_id == department)
