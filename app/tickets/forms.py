@@ -22,7 +22,7 @@ class RegisterForm(FlaskForm):
 class CategoryForm(FlaskForm):
     """A new category of one type: at the top, or under one of the type's top levels."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Category name"), validators=[DataRequired(), Length(max=100)])
     parent_id = SelectField(_l("Parent category"), coerce=int, default=0)
     weight = IntegerField(_l("Order"), default=100, validators=[Optional(), NumberRange(0, 10000)],
                           description=_l("Smaller numbers come first on the registration form"))
