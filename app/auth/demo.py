@@ -13,6 +13,7 @@ DEMO_PASSWORD = "postline"
 DEPARTMENTS = [
     ("service", "客户服务中心"),
     ("ems", "速递物流部"),
+    ("delivery", "投递部"),
     ("press", "报刊发行局"),
     ("philately", "集邮业务部"),
     ("finance", "邮政储蓄与汇兑部"),

@@ -26,8 +26,9 @@ FOREIGN_TABLES = ("apscheduler_jobs",)
 #: tables, created by the knowledge base's migration), not by a model.
 SEARCH_INDEX_TABLES = ("knowledge_fts",)
 #: Expression indexes no model can describe on both databases (PostgreSQL's GIN index over
-#: the knowledge base's weighted tsvector).
-SEARCH_INDEXES = ("ix_knowledge_article_search",)
+#: the knowledge base's weighted tsvector, the trigram indexes of the customer search).
+SEARCH_INDEXES = ("ix_knowledge_article_search", "ix_customer_phone_digits_trgm", "ix_customer_name_trgm",
+                  "ix_customer_address_detail_trgm")
 
 
 def include_name_for(plugin: str | None, plugin_names: tuple[str, ...]) -> Callable[..., bool]:

@@ -1,14 +1,14 @@
 """The registration form (a plugin type's own fields come from its ``form_class``), the
-forms of the deadlines page, the upload of an attachment and the voice-message route of a
-line."""
+forms of the deadlines page, the upload of an attachment, the voice-message route of a
+line, and the administrator's form for a new category."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.tickets.kinds import CHANNELS, PRIORITIES
 
@@ -51,3 +51,10 @@ class VoicemailRouteForm(FlaskForm):
                                 description=_l("Empty: the order waits at the desk to be assigned."))
     priority = SelectField(_l("Priority"), choices=[SelectChoice(code, title) for code, title in PRIORITIES.items()],
                            default="normal")
+class CategoryForm(FlaskForm):
+    """A new category of one type: at the top, or under one of the type's top levels."""
+
+    name = StringField(_l("Category name"), validators=[DataRequired(), Length(max=100)])
+    parent_id = SelectField(_l("Parent category"), coerce=int, default=0)
+    weight = IntegerField(_l("Order"), default=100, validators=[Optional(), NumberRange(0, 10000)],
+                          description=_l("Smaller numbers come first on the registration form"))

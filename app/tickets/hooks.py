@@ -1,8 +1,8 @@
 """The work orders room's declarations: who may see, register and work on orders, their
-deadlines and call-back tasks, its pages and menu entries, the worker's escalation job, each
-customer's orders on the customer's timeline, the voice messages that become orders (told by
-the IVR, swept up by the worker, linked back on the voice messages page) and the IVR survey
-scores it listens for."""
+deadlines, categories and call-back tasks, its pages and menu entries, the worker's
+escalation job, each customer's orders on the customer's timeline, the voice messages that
+become orders (told by the IVR, swept up by the worker, linked back on the voice messages
+page), the IVR survey scores it listens for, and its demonstration orders."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,13 +12,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.auth.roles import STAFF
-from app.declarations import Job, NavItem, Permission, PluginBlueprint, TimelineEntry
+from app.declarations import DemoData, Job, NavItem, Permission, PluginBlueprint, TimelineEntry
 from app.extensions import db
 from app.hookspecs import hookimpl
 from app.tickets import (  # noqa: F401 (models, and views that add their pages to views.bp)
     attachment_views,
     callback_models,
+    category_views,
     deadline_views,
+    demo,
     feedback_views,
     views,
     voicemail,
@@ -28,9 +30,6 @@ from app.tickets.callbacks import MANAGE, WORK
 from app.tickets.escalation import escalate_overdue_job
 from app.tickets.models import WorkOrder
 from app.tickets.surveys import survey_arrived
-
-#: The page modules adding routes to ``views.bp``.
-_PAGES = (attachment_views, voicemail_views)
 
 
 @hookimpl
@@ -44,6 +43,7 @@ def postline_permissions() -> list[Permission]:
                    roles=("manager",)),
         Permission(WORK, _l("Work on call-back tasks"), roles=("agent", "teamlead", "manager")),
         Permission(MANAGE, _l("Hand out and withdraw call-back tasks"), roles=("teamlead", "manager")),
+        Permission(category_views.ADMIN, _l("Manage the work order categories"), roles=("manager",)),
     ]
 
 
@@ -57,12 +57,14 @@ def postline_nav_items() -> list[NavItem]:
                 "admin", 45),
         NavItem("tickets.voicemail_routes", _l("Voice messages → work orders"), "tickets.voicemail_routes",
                 "ivr.flows", "admin", 37),
+        NavItem("tickets.categories", _l("Work order categories"), "ticket_categories.index",
+                category_views.ADMIN, "admin", 45),
     ]
 
 
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
-    return [PluginBlueprint("tickets", views.bp)]
+    return [PluginBlueprint("tickets", views.bp), PluginBlueprint("ticket_categories", category_views.bp)]
 
 
 @hookimpl
@@ -101,3 +103,8 @@ def postline_voicemail_links(message: Any) -> list[TimelineEntry]:
 @hookimpl
 def postline_call_surveyed(call: Any) -> None:
     survey_arrived(call)
+
+
+@hookimpl
+def postline_demo_data() -> list[DemoData]:
+    return [DemoData("tickets.demo", demo.load, weight=60)]

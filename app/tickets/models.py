@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.editing import Edited
@@ -24,9 +24,10 @@ from app.ivr.models import IVRLine, Voicemail
 from app.timeutil import utcnow
 
 
-class TicketCategory(db.Model):
+class TicketCategory(Audited, db.Model):
     """One node of a type's two-level category tree (投诉 › 邮件延误): a top level has no
-    parent. Rows are configuration; an order keeps its category's id."""
+    parent. Rows are configuration, edited by administrators (audited) and never deleted;
+    an order keeps its category's id."""
 
     __tablename__ = "ticket_category"
     __table_args__ = (UniqueConstraint("type_code", "parent_id", "name"),)
@@ -55,9 +56,18 @@ class TicketDayCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
+#: The open states as the queue's partial index names them (``states.OPEN_STATES``).
+OPEN_STATE_SQL = "state IN ('new', 'assigned', 'processing', 'pending', 'returned', 'resulted', 'feedback')"
+
+
 class WorkOrder(Edited, db.Model):
     __tablename__ = "work_order"
-    __table_args__ = (Index("ix_work_order_queue", "department_id", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_work_order_queue", "department_id", "state", "due_at"),
+        # the department queue: open orders by deadline (see the migration d5e9a3c7b1f4)
+        Index("ix_work_order_open_queue", "department_id", "due_at", "id",
+              postgresql_where=text(OPEN_STATE_SQL), sqlite_where=text(OPEN_STATE_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

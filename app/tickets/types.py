@@ -28,13 +28,20 @@ def ensure_categories(ticket_type: TicketType) -> None:
 
 
 def categories_of(type_code: str) -> list[TicketCategory]:
-    """The type's active second-level categories (and top levels without children)."""
+    """The type's active second-level categories (and top levels without active children),
+    in the order the administrator gave them; a switched-off top level hides its children."""
     rows = db.session.scalars(select(TicketCategory).where(
         TicketCategory.type_code == type_code, TicketCategory.active.is_(True))).all()
+    active_tops = {row.id for row in rows if row.parent_id is None}
+    rows = [row for row in rows if row.parent_id is None or row.parent_id in active_tops]
     parents = {row.parent_id for row in rows if row.parent_id}
     leaves = [row for row in rows if row.id not in parents]
-    return sorted(leaves, key=lambda row: (row.parent.weight if row.parent else row.weight,
-                                           row.path))
+    return sorted(leaves, key=_place)
+
+
+def _place(row: TicketCategory) -> tuple[int, str, int, int, str]:
+    top = row.parent or row
+    return (top.weight, top.name, 0 if row.parent is None else 1, row.weight, row.name)
 
 
 def _category(type_code: str, parent_id: int | None, name: str) -> TicketCategory:

@@ -1,6 +1,6 @@
 """The work order pages: register one (from a customer or a call), an order's page with its
-history and the actions the current user may take, the agent's own orders, and the back
-office's department queue."""
+history, the actions the current user may take and answers from the knowledge base, the
+agent's own orders, and the back office's department queue."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -19,6 +20,7 @@ from app.auth.permissions import has_permission, permission_required
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
+from app.tickets import answers
 from app.tickets.callback_models import tasks_of
 from app.tickets.deadlines import RUNNING, Clocks
 from app.tickets.forms import AttachmentForm, RegisterForm
@@ -45,6 +47,7 @@ from app.timeutil import utcnow
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets", template_folder="templates")
 PER_PAGE = 50
+KNOWLEDGE_READ = "knowledge.read"
 
 
 @bp.app_context_processor
@@ -123,8 +126,10 @@ def detail(number: str) -> str:
                                 .order_by(User.username)).all() if order.department_id else []
     call_data = _call_data(order.call)
     types = all_types()
+    actions = available(current_user, order)
+    knowledge = _knowledge_panel(any(t.name == "resolve" for t in actions))
     survey = survey_of(order)
-    return render_template("tickets/detail.html", order=order, actions=available(current_user, order),
+    return render_template("tickets/detail.html", order=order, actions=actions,
                            survey=survey, survey_choice=survey_choice(order, survey),
                            messages=messages_of(order), callbacks=tasks_of(order),
                            may_give_back=may_give_back(current_user, order),
@@ -135,7 +140,50 @@ def detail(number: str) -> str:
                            may_note=has_permission(current_user, "tickets.view"),
                            attachments={str(a.id): a for a in order.attachments},
                            attachment_form=AttachmentForm(),
-                           attachment_accept=",".join(e for endings in ALLOWED.values() for e in endings))
+                           attachment_accept=",".join(e for endings in ALLOWED.values() for e in endings),
+                           **knowledge)
+
+
+def _knowledge_panel(may_resolve: bool) -> dict[str, Any]:
+    """The knowledge search on the order's page (``kq``), and the answer an agent took into
+    the result form (``answer``: prefilled, not counted again)."""
+    if not has_permission(current_user, KNOWLEDGE_READ):
+        return {"may_search": False, "kq": "", "knowledge_hits": [], "prefill": ""}
+    kq = request.args.get("kq", "").strip()[:100]
+    prefill = ""
+    chosen = _int_arg("answer")
+    if may_resolve and chosen:
+        try:
+            prefill = answers.answer_for(chosen)[1]
+        except Refused:
+            prefill = ""
+    return {"may_search": True, "kq": kq, "knowledge_hits": answers.find_answers(kq), "prefill": prefill,
+            "may_resolve": may_resolve}
+
+
+@bp.route("/<number>/answer/<int:article_id>", methods=["POST"])
+@permission_required("tickets.view")
+def use_answer(number: str, article_id: int) -> Response:
+    """"Insert this answer": as a note the customer may hear, or (``into=result``) into the
+    result form, which opens prefilled. The use is counted either way."""
+    order = order_or_404(number)
+    if not has_permission(current_user, KNOWLEDGE_READ):
+        abort(403)
+    kq = request.form.get("kq", "").strip()[:100]
+    try:
+        if request.form.get("into") == "result":
+            answers.take_into_result(current_user, article_id)
+            return redirect(url_for("tickets.detail", number=number, answer=article_id, kq=kq or None,
+                                    _anchor="resolve-result"))
+        answers.insert_as_note(order, current_user, article_id)
+        db.session.commit()
+    except Refused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("tickets.detail", number=number, kq=kq or None, _anchor="knowledge"))
+    changed(order, "note")
+    flash(_("The answer was added as a note the customer may hear."), "ok")
+    return redirect(url_for("tickets.detail", number=number))
 
 
 def _call_data(call: CallRecord | None) -> dict[str, Any]:
@@ -210,7 +258,8 @@ def _filtered(query: Any) -> tuple[Any, dict[str, str]]:
 @permission_required("tickets.create")
 def mine() -> str:
     query, filters = _filtered(select(WorkOrder).where(WorkOrder.created_by_id == current_user.id))
-    page = db.paginate(query.order_by(WorkOrder.id.desc()), page=request.args.get("page", 1, type=int),
+    page = db.paginate(query.order_by(WorkOrder.id.desc()).options(selectinload(WorkOrder.assignee)),
+                       page=request.args.get("page", 1, type=int),
                        per_page=PER_PAGE, error_out=False)
     return render_template("tickets/list.html", page=page, filters=filters, types=all_types(),
                            heading=_("My work orders"), endpoint="tickets.mine", bulk=False,
@@ -222,7 +271,9 @@ def mine() -> str:
 def queue() -> str:
     department = current_user.department_id
     query, filters = _filtered(select(WorkOrder).where(WorkOrder.department_id == department))
-    query = query.order_by(WorkOrder.due_at.is_(None), WorkOrder.due_at, WorkOrder.id)
+    # in the order of the partial index ix_work_order_open_queue: the page is read off it
+    query = query.order_by(WorkOrder.due_at.asc().nulls_last(), WorkOrder.id).options(
+        selectinload(WorkOrder.assignee))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
                        error_out=False)
     people = db.session.scalars(select(User).where(User.active.is_(True), User.department_id == department)
