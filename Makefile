@@ -28,8 +28,11 @@ run: $(STAMP)
 	@echo
 	$(BIN)/postline serve
 
+#: The suite runs in one process per core (pytest-xdist); TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 --no-location --sort-output -o app/translations/messages.pot app plugins

@@ -29,8 +29,9 @@ T = TypeVar("T")
 #: when the console script is not installed there.
 _SCRIPT = Path(sys.executable).with_name("postline")
 POSTLINE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app.commands"]
-RUN_TIMEOUT = 60  # seconds: a hung command fails the test instead of hanging the suite
-WAIT_SECONDS = 20  # bounded polling for processes to come up or go away
+RUN_TIMEOUT = 180  # seconds: a hung command fails the test instead of hanging the suite (generous:
+#                   the suite runs one process per core, so a command may wait for a core)
+WAIT_SECONDS = 60  # bounded polling for processes to come up or go away
 
 FIXTURE_VERSION = "1.2.3"
 FIXTURE_REVISION = "c11e57000001"
