@@ -31,8 +31,7 @@ def index() -> str:
     field = request.args.get("by", "all")
     if field not in records.FIELDS:
         field = "all"
-    page = db.paginate(records.search(q, field), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False, count=bool(q))
+    page = records.search_page(records.search(q, field), request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("customers/index.html", page=page, q=q, by=field, fields=records.FIELDS,
                            can_edit=has_permission(current_user, "customers.edit"),
                            can_import=has_permission(current_user, "customers.import"),

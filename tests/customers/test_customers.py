@@ -93,6 +93,20 @@ def test_search_by_phone_name_account_address_and_tag(app, client_as):
     assert client.get("/customers/?q=x&by=nonsense&page=abc").status_code == 200
 
 
+def test_a_broad_search_is_paged_newest_first(client_as):
+    client = client_as("agent")
+    db.session.add_all([Customer(name=f"李{n:03d}", phone=f"1390000{n:04d}") for n in range(53)])
+    db.session.add(Customer(name="王五", phone="13700000000"))
+    db.session.commit()
+    first = _html(client.get("/customers/?q=李&by=name"))
+    assert first.count('">李0') == 50
+    assert "李052" in first and "李002" not in first and "下一页" in first and "上一页" not in first
+    second = _html(client.get("/customers/?q=李&by=name&page=2"))
+    assert "李002" in second and "李000" in second and "李052" not in second
+    assert "下一页" not in second and "上一页" in second
+    assert "没有找到客户" in _html(client.get("/customers/?q=李&by=name&page=9"))
+
+
 def test_notes_keep_author_and_time_and_the_timeline_shows_calls_newest_first(app, client_as):
     client = client_as("agent")
     customer = _create(client)
