@@ -25,6 +25,7 @@ from app.tickets.callback_models import tasks_of
 from app.tickets.deadlines import RUNNING, Clocks
 from app.tickets.forms import AttachmentForm, RegisterForm
 from app.tickets.giving_back import may_give_back, messages_of
+from app.tickets.history_labels import value_labels
 from app.tickets.kinds import CHANNELS, PRIORITIES, SATISFACTION
 from app.tickets.models import WorkOrder
 from app.tickets.register import changed, register
@@ -137,6 +138,7 @@ def detail(number: str) -> str:
                            type_title=types[order.type_code].title if order.type_code in types
                            else order.type_code,
                            extra=json.loads(order.extra or "{}"), clock=Clocks().of(order),
+                           history_values=value_labels(order),
                            may_note=has_permission(current_user, "tickets.view"),
                            attachments={str(a.id): a for a in order.attachments},
                            attachment_form=AttachmentForm(),

@@ -54,3 +54,22 @@ def test_an_entry_can_be_neither_changed_nor_deleted(app, make_order):
         db.session.commit()
     db.session.rollback()
     assert db.session.get(TicketEntry, entry.id).text == "包裹破损"
+
+
+def test_the_history_names_departments_people_and_satisfaction(app, make_user, make_order, departments,
+                                                               client_for):
+    agent = make_user("agent", username="zhangsan")
+    worker = make_user("backoffice", username="lisi")
+    worker.display_name, worker.department_id = "李四", departments["mail"].id
+    order = make_order("new")
+    apply(order, "assign", agent, {"department_id": departments["ems"].id})
+    apply(order, "transfer", make_user("teamlead"), {"department_id": departments["mail"].id, "reason": "属邮务"})
+    apply(order, "accept", worker, {})
+    apply(order, "resolve", worker, {"result": "已重新投递"})
+    apply(order, "feedback", agent, {"feedback": "已收到", "satisfaction": "satisfied"})
+    db.session.commit()
+
+    html = client_for(agent).get(f"/tickets/{order.number}").get_data(as_text=True)
+    history = html.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    assert "速递物流部 → 邮务部" in history and "— → 李四" in history and "— → 满意" in history
+    assert f"{departments['ems'].id} → {departments['mail'].id}" not in history
