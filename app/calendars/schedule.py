@@ -65,6 +65,10 @@ class Schedule:
     special: Mapping[date, hours.Ranges] = field(default_factory=dict)
     statutory: bool = False
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    #: Each date's intervals once worked out: a page of orders walks the same weeks for
+    #: every order (a schedule lives for one request or one job run, so it is never stale).
+    _days: dict[date, list[tuple[datetime, datetime]]] = field(default_factory=dict, compare=False,
+                                                                 repr=False)
 
     @property
     def around_the_clock(self) -> bool:
@@ -76,7 +80,11 @@ class Schedule:
 
     def intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
         """That date's open intervals as naive UTC (what the database stores)."""
-        return [(self.to_utc(day, start), self.to_utc(day, stop)) for start, stop in self.hours_on(day)]
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = [(self.to_utc(day, start), self.to_utc(day, stop))
+                                       for start, stop in self.hours_on(day)]
+        return found
 
     def to_utc(self, day: date, clock: time | None) -> datetime:
         """Local ``day`` at ``clock`` (``None``: 24:00, the next midnight) as naive UTC."""

@@ -38,8 +38,10 @@ def _tables() -> tuple[dict[date, str], dict[date, str]]:
     return dict(constants.holidays), dict(constants.workdays)
 
 
+@cache
 def covered_years() -> frozenset[int]:
-    """The years the installed package has data for (empty without the package)."""
+    """The years the installed package has data for (empty without the package); asked for
+    every date a deadline walks over, so worked out once."""
     holidays, workdays = _tables()
     return frozenset(day.year for day in (*holidays, *workdays))
 

@@ -107,6 +107,7 @@ def _intervals(schedule: Schedule, start: datetime, until: datetime | None) -> I
         yield start, _FOREVER
         return
     day, closed = schedule.local_date(start) - timedelta(days=1), 0  # a range may start the day before in UTC
+    last_day = schedule.local_date(until) if until is not None else None  # its intervals reach ``until``
     while True:
         intervals = schedule.intervals_on(day)
         closed = closed + 1 if not intervals else 0
@@ -115,7 +116,7 @@ def _intervals(schedule: Schedule, start: datetime, until: datetime | None) -> I
         for begin, end in intervals:
             if end > start:
                 yield max(begin, start), end
-        if until is not None and schedule.to_utc(day, None) >= until:
+        if last_day is not None and day >= last_day:
             return
         day += timedelta(days=1)
 
