@@ -10,7 +10,6 @@ audited models. Bad input is a Chinese sentence beside its field and nothing is 
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -21,11 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug import Response
 
 from app.auth.permissions import permission_required
+from app.calendars.day_form import SpecialDayForm, bad_hours, read_special_day
 from app.calendars.hours import WEEKDAYS, HoursError, normalise, week_text
 from app.calendars.models import BusinessCalendar, CalendarDay
 from app.extensions import db
 from app.tickets.deadlines import DEFAULT_WEEK, find_calendar
-from app.tickets.forms import ActionForm, SpecialDayForm
+from app.tickets.forms import ActionForm
 from app.tickets.kinds import PRIORITIES
 from app.tickets.sla import MAX_HOURS, configured, default_hours, save
 from app.tickets.types import all_types
@@ -36,11 +36,6 @@ WEEKDAY_NAMES = {
     "mon": _l("Mon"), "tue": _l("Tue"), "wed": _l("Wed"), "thu": _l("Thu"),
     "fri": _l("Fri"), "sat": _l("Sat"), "sun": _l("Sun"),
 }
-
-
-def _bad_hours(text: str) -> str:
-    return _("“%(value)s” is not valid hours: write ranges like 08:00-12:00,13:30-17:30 "
-             "(24:00 ends the day), each ending after it starts.", value=text)
 
 
 def _calendar() -> BusinessCalendar:
@@ -120,7 +115,7 @@ def _read(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
             week[day] = normalise(text)
         except HoursError:
             week[day] = text
-            errors[f"week-{day}"] = _bad_hours(text)
+            errors[f"week-{day}"] = bad_hours(text)
     always_open = form.get("always_open") == "1"
     if not always_open and not errors and not any(week.values()):
         errors["week-mon"] = _("Give the hours of at least one day, or tick “Open around the clock”.")
@@ -134,17 +129,7 @@ def deadline_day_add() -> str | Response:
     day_form = SpecialDayForm(prefix="day")
     if not day_form.validate_on_submit():
         return _render(_current(), {}, day_form)
-    day = None
-    try:
-        day = date.fromisoformat((day_form.day.data or "").strip())
-    except ValueError:
-        day_form.day.errors = [*day_form.day.errors, _("Not a date (YYYY-MM-DD).")]
-    text = (day_form.hours.data or "").strip()
-    hours_text = ""
-    try:
-        hours_text = normalise(text)
-    except HoursError:
-        day_form.hours.errors = [*day_form.hours.errors, _bad_hours(text)]
+    day, hours_text = read_special_day(day_form)
     if day_form.day.errors or day_form.hours.errors or day is None:
         return _render(_current(), {}, day_form)
     row = _calendar()

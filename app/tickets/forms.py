@@ -1,5 +1,5 @@
 """The registration form (a plugin type's own fields come from its ``form_class``), the
-forms of the deadlines page, the upload of an attachment, the voice-message route of a
+button form of the deadlines page, the upload of an attachment, the voice-message route of a
 line, and the administrator's form for a new category."""
 from __future__ import annotations
 
@@ -21,21 +21,10 @@ class RegisterForm(FlaskForm):
     description = TextAreaField(_l("What the customer says"), validators=[Length(max=10000)])
 
 
-class SpecialDayForm(FlaskForm):
-    """A date on which the work orders' calendar keeps other hours (a local closure, a
-    shortened day, a weekend or holiday worked)."""
-
-    day = StringField(_l("Date"), validators=[DataRequired(message=_l("Give the date."))],
-                      render_kw={"type": "date", "placeholder": "2026-10-01"})
-    name = StringField(_l("Name of the day"), validators=[Optional(), Length(max=100)],
-                       render_kw={"placeholder": "国庆节"})
-    hours = StringField(_l("Hours that day"), validators=[Optional(), Length(max=100)],
-                        description=_l("Empty: closed all day. Otherwise that day's hours, e.g. "
-                                       "09:00-12:00 (a shortened day, or a weekend made a working day)."))
-
-
 class ActionForm(FlaskForm):
     """A button that only needs its CSRF token (delete a special day)."""
+
+
 class AttachmentForm(FlaskForm):
     """The order page's upload: the file's kind and size are checked by ``attach``."""
 

@@ -67,13 +67,3 @@ class LineForm(FlaskForm):
     fri = _hours_field("fri")
     sat = _hours_field("sat")
     sun = _hours_field("sun")
-
-
-class HolidayForm(FlaskForm):
-    day = StringField(_l("Date"), validators=[DataRequired(message=_l("Give the date."))],
-                      render_kw={"type": "date", "placeholder": "2026-10-01"})
-    name = StringField(_l("Name of the day"), validators=[Optional(), Length(max=100)],
-                       render_kw={"placeholder": "国庆节"})
-    hours = StringField(_l("Hours that day"), validators=[Optional(), Length(max=100)],
-                        description=_l("Empty: closed all day. Otherwise that day's hours, e.g. "
-                                       "09:00-12:00 (a shortened day, or a weekend made a working day)."))

@@ -9,7 +9,6 @@ records: deleting one is allowed (the audit log keeps what it was)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -22,6 +21,7 @@ from werkzeug import Response
 
 from app.audit.editing import changed_since, claim, seen_version
 from app.auth.permissions import permission_required
+from app.calendars.day_form import SpecialDayForm, bad_hours, read_special_day
 from app.calendars.hours import WEEKDAYS, HoursError, normalise, week_text
 from app.calendars.models import BusinessCalendar, CalendarDay
 from app.extensions import db
@@ -29,7 +29,7 @@ from app.ivr.flows.hours import stale_hours
 from app.ivr.lines import find_line
 from app.ivr.models import IVRFlow, IVRLine
 from app.ivr.web.blueprint import bp
-from app.ivr.web.forms import ActionForm, HolidayForm, LineForm
+from app.ivr.web.forms import ActionForm, LineForm
 
 DAY_SHORT = {
     "mon": _l("Mon"), "tue": _l("Tue"), "wed": _l("Wed"), "thu": _l("Thu"),
@@ -39,11 +39,6 @@ HOURS_HINT = _l("Like 08:00-12:00,13:30-17:30 (24:00 ends the day); empty: close
 
 
 # --- hours as text ------------------------------------------------------------------------------
-
-def _bad_hours(text: str) -> str:
-    return _("“%(value)s” is not valid hours: write ranges like 08:00-12:00,13:30-17:30 "
-             "(24:00 ends the day), each ending after it starts.", value=text)
-
 
 def _week(line: IVRLine) -> dict[str, str] | None:
     """The line's weekly hours as text per weekday; ``None``: open around the clock.
@@ -121,7 +116,7 @@ def _line_form(line: IVRLine, formdata: Any = None) -> LineForm:
     return form
 
 
-def _render(line: IVRLine, form: LineForm, holiday_form: HolidayForm, status: int = 200) -> tuple[str, int]:
+def _render(line: IVRLine, form: LineForm, holiday_form: SpecialDayForm, status: int = 200) -> tuple[str, int]:
     info = find_line(line.number) if line.active else None
     return render_template("ivr/line.html", line=line, form=form, holiday_form=holiday_form,
                            holidays=_holidays(line), weekdays=WEEKDAYS, hours_hint=HOURS_HINT,
@@ -143,9 +138,9 @@ def line_list() -> str:
 def line_edit(number: str) -> tuple[str, int] | Response:
     line = _line_or_404(number)
     if request.method != "POST":
-        return _render(line, _line_form(line), HolidayForm(formdata=None, prefix="holiday"))
+        return _render(line, _line_form(line), SpecialDayForm(formdata=None, prefix="holiday"))
     form = _line_form(line, request.form)
-    holiday_form = HolidayForm(formdata=None, prefix="holiday")
+    holiday_form = SpecialDayForm(formdata=None, prefix="holiday")
     if not form.validate_on_submit():
         return _render(line, form, holiday_form, 400 if form.csrf_token.errors else 200)
     week: dict[str, str] = {}
@@ -155,7 +150,7 @@ def line_edit(number: str) -> tuple[str, int] | Response:
         try:
             normalised = normalise(text)
         except HoursError:
-            field.errors = [*field.errors, _bad_hours(text)]
+            field.errors = [*field.errors, bad_hours(text)]
             continue
         if normalised:
             week[day] = normalised
@@ -188,21 +183,11 @@ def line_edit(number: str) -> tuple[str, int] | Response:
 @permission_required("ivr.flows")
 def holiday_add(number: str) -> tuple[str, int] | Response:
     line = _line_or_404(number)
-    holiday_form = HolidayForm(prefix="holiday")
+    holiday_form = SpecialDayForm(prefix="holiday")
     form = _line_form(line)
     if not holiday_form.validate_on_submit():
         return _render(line, form, holiday_form, 400 if holiday_form.csrf_token.errors else 200)
-    day = None
-    try:
-        day = date.fromisoformat((holiday_form.day.data or "").strip())
-    except ValueError:
-        holiday_form.day.errors = [*holiday_form.day.errors, _("Not a date (YYYY-MM-DD).")]
-    text = (holiday_form.hours.data or "").strip()
-    hours_text = ""
-    try:
-        hours_text = normalise(text)
-    except HoursError:
-        holiday_form.hours.errors = [*holiday_form.hours.errors, _bad_hours(text)]
+    day, hours_text = read_special_day(holiday_form)
     if day is not None and line.calendar_id is not None and db.session.scalar(select(CalendarDay.id).where(
             CalendarDay.calendar_id == line.calendar_id, CalendarDay.day == day)) is not None:
         holiday_form.day.errors = [*holiday_form.day.errors,
