@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -64,17 +64,10 @@ def import_file() -> str | Response:
     return render_template("customers/import.html", form=form, errors=errors, headers=spreadsheet.HEADERS)
 
 
-def _customer(customer_id: int) -> Customer:
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        abort(404)
-    return customer
-
-
 @bp.route("/<int:customer_id>")
 @permission_required("customers.view")
 def detail(customer_id: int) -> str:
-    customer = _customer(customer_id)
+    customer = db.get_or_404(Customer, customer_id)
     page = timeline.page(customer, request.args.get("page", 1, type=int), TIMELINE_PER_PAGE)
     merged_into = db.session.get(Customer, customer.merged_into_id) if customer.merged_into_id else None
     merged = db.session.scalars(db.select(Customer).where(Customer.merged_into_id == customer.id)).all()
@@ -89,7 +82,7 @@ def detail(customer_id: int) -> str:
 @bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
 @permission_required("customers.edit")
 def edit(customer_id: int | None = None) -> str | Response:
-    customer = _customer(customer_id) if customer_id else None
+    customer = db.get_or_404(Customer, customer_id) if customer_id else None
     if customer is not None and customer.merged_into_id:
         flash(_("This record was merged into another; edit that one."), "error")
         return redirect(url_for("customers.detail", customer_id=customer.merged_into_id))
@@ -146,7 +139,7 @@ def _apply_form(form: CustomerForm, customer: Customer) -> None:
 @bp.route("/<int:customer_id>/addresses", methods=["POST"])
 @permission_required("customers.edit")
 def add_address(customer_id: int) -> Response:
-    customer = _customer(customer_id)
+    customer = db.get_or_404(Customer, customer_id)
     form = AddressForm()
     if form.validate_on_submit() and not customer.merged_into_id:
         address = CustomerAddress(position=len(customer.addresses),
@@ -164,7 +157,7 @@ def add_address(customer_id: int) -> Response:
 @bp.route("/<int:customer_id>/notes", methods=["POST"])
 @permission_required("customers.edit")
 def add_note(customer_id: int) -> Response:
-    customer = _customer(customer_id)
+    customer = db.get_or_404(Customer, customer_id)
     form = NoteForm()
     if form.validate_on_submit():
         records.add_note(customer, current_user.username, form.text.data.strip())
@@ -178,7 +171,7 @@ def add_note(customer_id: int) -> Response:
 @bp.route("/<int:customer_id>/merge", methods=["POST"])
 @permission_required("customers.merge")
 def merge(customer_id: int) -> Response:
-    survivor = _customer(customer_id)
+    survivor = db.get_or_404(Customer, customer_id)
     form = MergeForm()
     duplicate = db.session.get(Customer, form.duplicate.data) if form.validate_on_submit() else None
     if duplicate is None:

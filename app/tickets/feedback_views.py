@@ -135,17 +135,10 @@ def callback_list() -> str:
                            most=callbacks.max_attempts(), now=utcnow())
 
 
-def _task_or_404(task_id: int) -> CallbackTask:
-    task = db.session.get(CallbackTask, task_id)
-    if task is None:
-        abort(404)
-    return task
-
-
 @bp.route("/callbacks/<int:task_id>")
 @permission_required(callbacks.WORK)
 def callback_task(task_id: int) -> str:
-    return _task_page(_task_or_404(task_id))
+    return _task_page(db.get_or_404(CallbackTask, task_id))
 
 
 def _task_page(task: CallbackTask, form: OutcomeForm | None = None, status: int = 200) -> Any:
@@ -171,7 +164,7 @@ def _back_to(task: CallbackTask) -> Response:
 @bp.route("/callbacks/<int:task_id>/take", methods=["POST"])
 @permission_required(callbacks.WORK)
 def take_callback(task_id: int) -> Response:
-    task = _task_or_404(task_id)
+    task = db.get_or_404(CallbackTask, task_id)
     _guarded(lambda: callbacks.take(task, current_user))
     return _back_to(task)
 
@@ -179,7 +172,7 @@ def take_callback(task_id: int) -> Response:
 @bp.route("/callbacks/<int:task_id>/outcome", methods=["POST"])
 @permission_required(callbacks.WORK)
 def callback_outcome(task_id: int) -> Any:
-    task = _task_or_404(task_id)
+    task = db.get_or_404(CallbackTask, task_id)
     form = OutcomeForm()
     form.set_satisfaction_choices()
     if not form.validate_on_submit():
@@ -202,7 +195,7 @@ def callback_outcome(task_id: int) -> Any:
 @bp.route("/callbacks/<int:task_id>/assign", methods=["POST"])
 @permission_required(callbacks.MANAGE)
 def assign_callback(task_id: int) -> Response:
-    task = _task_or_404(task_id)
+    task = db.get_or_404(CallbackTask, task_id)
     value = request.form.get("assignee_id", "")
     if value and not (value.isdigit() and len(value) < 10):
         flash(_("There is no such agent."), "error")
@@ -215,7 +208,7 @@ def assign_callback(task_id: int) -> Response:
 @bp.route("/callbacks/<int:task_id>/cancel", methods=["POST"])
 @permission_required(callbacks.MANAGE)
 def cancel_callback(task_id: int) -> Response:
-    task = _task_or_404(task_id)
+    task = db.get_or_404(CallbackTask, task_id)
     if _guarded(lambda: callbacks.cancel(task, current_user, request.form.get("reason", "")[:2000])):
         flash(_("Call-back task withdrawn."))
         return redirect(url_for("tickets.callback_list"))
