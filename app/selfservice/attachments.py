@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from werkzeug.datastructures import FileStorage
 
-from app.tickets.attachments import AttachmentRefused, attach
+from app.tickets.attachments import attach
 from app.tickets.models import WorkOrder
 
 #: What a citizen may attach: photos of a parcel, a scanned receipt.
 EXTENSIONS = ("jpg", "jpeg", "png", "pdf")
 
-__all__ = ["EXTENSIONS", "AttachmentRefused", "keep"]
-
 
 def keep(order: WorkOrder, upload: FileStorage | None, citizen: str) -> None:
     """Keep the citizen's file with the new order (nothing to do without a file). Raises
-    :class:`AttachmentRefused` before anything is written: the caller rolls back."""
+    ``AttachmentRefused`` before anything is written: the caller rolls back."""
     if upload is None or not upload.filename:
         return
     attach(order, upload.read(), upload.filename, citizen)

@@ -34,6 +34,7 @@ from app.selfservice import attachments, cookies, intake, limits
 from app.selfservice.forms import StatusForm, SubmitForm
 from app.selfservice.limits import limiter
 from app.selfservice.lookup import look_up
+from app.tickets.attachments import AttachmentRefused
 from app.tickets.register import changed
 
 PREFIX = "/public"
@@ -94,7 +95,7 @@ def submit(kind: str) -> str | Response:
                               category_id=int(form.category_id.data) if form.category_id.data else None)
         try:
             attachments.keep(order, form.attachment.data, form.name.data)
-        except attachments.AttachmentRefused as refused:
+        except AttachmentRefused as refused:
             db.session.rollback()  # no order without the file the citizen meant to give
             form.attachment.errors = [str(refused)]
         else:
