@@ -14,6 +14,7 @@ from app.cellsafety import neutralise
 from app.customers.models import Customer
 from app.declarations import (
     AgentForm,
+    AmiEvent,
     Article,
     CliCommand,
     Delivery,
@@ -45,7 +46,7 @@ from app.reports.excel import Column, add_table_sheet, table_workbook
 from app.timeutil import local, utcnow
 
 __all__ = [
-    "AgentForm", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode",
+    "AgentForm", "AmiEvent", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode",
     "Job", "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TicketType", "TimelineEntry",
     "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
     "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",

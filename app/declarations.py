@@ -268,3 +268,16 @@ class PostcodeAnswer:
 
     postcode: str
     place: str = ""
+
+
+@dataclass(frozen=True)
+class AmiEvent:
+    """One event from the Asterisk Manager Interface, as the worker received it: ``name``
+    is its ``Event:`` header (``AgentConnect``), ``headers`` all its headers as text."""
+
+    name: str
+    headers: dict[str, str]
+    received_at: datetime
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.headers.get(key, default)

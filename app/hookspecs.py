@@ -15,6 +15,7 @@ import pluggy
 
 from app.declarations import (
     AgentForm,
+    AmiEvent,
     Article,
     CliCommand,
     DemoData,
@@ -153,3 +154,11 @@ def postline_voicemail_left(message: Voicemail) -> None:
 def postline_voicemail_links(message: Voicemail) -> list[TimelineEntry]:
     """What the voice ``message`` led to (a work order...), shown with it on the voice
     messages page: the IVR knows nothing of the rooms above it."""
+
+
+@hookspec
+def postline_ami_event(event: AmiEvent) -> None:
+    """An event from Asterisk's Manager Interface, told in the worker as it arrives (every
+    event, in order; ``event.name`` says which). Agent states, the screen pop and the live
+    queue figures are built on it; a plugin may follow calls the same way. Keep it quick:
+    the next event waits."""

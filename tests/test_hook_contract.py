@@ -90,6 +90,7 @@ HOOK_DECLARATIONS = {
     "postline_postcode_for_address": declarations.PostcodeAnswer,  # firstresult: one answer or None
     "postline_voicemail_left": None,
     "postline_voicemail_links": declarations.TimelineEntry,
+    "postline_ami_event": None,
 }
 
 

@@ -120,6 +120,7 @@ class TestPlugin:
         self.ended: list[tuple[int, str, str]] = []
         self.fail_when_calls_end = False
         self.surveyed: list[tuple[int, int]] = []
+        self.ami_events: list[tuple[str, str]] = []
         self.article_body = "平邮包裹在县城网点也可以寄。"
         self.messages: list[Outgoing] = []
         self.gateway_down = False
@@ -262,6 +263,13 @@ class TestPlugin:
         self.surveyed.append((call.id, call.survey_score))
         if self.fail_when_calls_end:
             raise RuntimeError("the survey statistics are down")
+
+
+    @hookimpl
+    def postline_ami_event(self, event: Any) -> None:
+        self.ami_events.append((event.name, event.get("Queue")))
+        if self.fail_when_calls_end:
+            raise RuntimeError("the wallboard feed is down")
 
 
 @pytest.fixture
@@ -544,6 +552,19 @@ def test_hook_postline_call_surveyed(app, plugin, caplog):
     transcript = simulate(app, "", ["2"], script=f"survey?call={other}", dry_run=False)
     assert transcript.heard[-1] == "survey-thanks" and plugin.surveyed[-1] == (other, 2)
     assert "the survey statistics are down" in caplog.text
+
+
+def test_hook_postline_ami_event(app, plugin, caplog):
+    from app.cti.events import dispatch
+
+    event = dispatch({"Event": "QueueCallerJoin", "Queue": "postline-11185", "Uniqueid": "1796154447.18"})
+    assert plugin.ami_events == [("QueueCallerJoin", "postline-11185")]
+    assert event.get("Uniqueid") == "1796154447.18" and event.get("Missing") == ""
+
+    plugin.fail_when_calls_end = True  # a broken listener does not stop the events
+    dispatch({"Event": "AgentConnect", "Queue": "postline-ems"})
+    assert plugin.ami_events[-1] == ("AgentConnect", "postline-ems")
+    assert "the wallboard feed is down" in caplog.text
 
 
 def test_hook_postline_knowledge_articles(app, plugin, client_as):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.agents import views
+from app.agents import models, views  # noqa: F401
 from app.declarations import NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 

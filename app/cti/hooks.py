@@ -1,0 +1,4 @@
+"""The CTI room's declarations."""
+from __future__ import annotations
+
+from app.cti import models  # noqa: F401

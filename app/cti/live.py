@@ -1,0 +1,45 @@
+"""Live events for browsers: :func:`publish` adds a row to the log (in the caller's
+transaction), :func:`since` reads what a stream has not seen yet. Streams on any web
+process read the same rows, so an event reaches the agent whatever process serves his
+page; a reconnecting browser passes the last id it saw and gets the rest."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.cti.models import LiveEvent
+from app.extensions import db
+
+
+def agent_topic(user_id: int) -> str:
+    return f"agent:{user_id}"
+
+
+TEAM = "team"
+QUEUES = "queues"
+
+
+def publish(topic: str, kind: str, payload: dict[str, Any]) -> LiveEvent:
+    event = LiveEvent(topic=topic, kind=kind, payload=json.dumps(payload, ensure_ascii=False, default=str))
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def since(topics: Iterable[str], after_id: int, limit: int = 100) -> list[LiveEvent]:
+    """Events of ``topics`` with an id above ``after_id``, oldest first."""
+    return list(db.session.scalars(select(LiveEvent).where(LiveEvent.topic.in_(list(topics)),
+                                                           LiveEvent.id > after_id)
+                                   .order_by(LiveEvent.id).limit(limit)))
+
+
+def latest_id() -> int:
+    """Where a new stream starts: after everything already logged."""
+    return db.session.scalar(select(func.max(LiveEvent.id))) or 0
+
+
+def payload_of(event: LiveEvent) -> dict[str, Any]:
+    return json.loads(event.payload or "{}")

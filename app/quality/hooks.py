@@ -1,0 +1,2 @@
+"""The quality room's declarations."""
+from __future__ import annotations
