@@ -10,7 +10,9 @@ from app.hookspecs import hookimpl
 
 @hookimpl
 def postline_permissions() -> list[Permission]:
-    return [Permission("desk.forms", _l("Use agent forms"), roles=("agent", "teamlead"))]
+    return [Permission("desk.forms", _l("Use agent forms"), roles=("agent", "teamlead")),
+            Permission("desk.use", _l("Take calls on the agent desk"), roles=("agent", "teamlead")),
+            Permission("desk.team", _l("Watch and manage the team's agents"), roles=("teamlead",))]
 
 
 @hookimpl

@@ -142,6 +142,10 @@ class DeskCall(Edited, db.Model):
     agent_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_call.id"), index=True)
     uniqueid: Mapped[str] = mapped_column(String(64), default="", index=True)
+    #: The caller's channel and the agent's (``PJSIP/8001-0000002a``): what a transfer
+    #: (``Redirect``, ``Atxfer``) or a listen-in names.
+    channel: Mapped[str] = mapped_column(String(128), default="")
+    agent_channel: Mapped[str] = mapped_column(String(128), default="")
     direction: Mapped[str] = mapped_column(String(16), default=INBOUND)
     queue: Mapped[str] = mapped_column(String(64), default="")
     caller: Mapped[str] = mapped_column(String(64), default="", index=True)

@@ -74,3 +74,15 @@ def test_a_refused_change_says_why_and_sends_nothing(make_agent, make_user, paus
         states.request(user.id, state, reason)
     assert str(refused.value)
     assert _sent() == []
+
+
+def test_asterisk_names_find_the_agent_by_interface_or_member_name(make_agent):
+    from app.agents.members import agent_for
+    from app.agents.models import AgentProfile
+
+    agent = make_agent("8006")
+    db.session.get(AgentProfile, agent.id).member_name = "Agent 8006"
+    db.session.commit()
+    assert agent_for("PJSIP/8006").user_id == agent.id
+    assert agent_for("Local/8006@agent-phone/n", "Agent 8006").user_id == agent.id
+    assert agent_for("PJSIP/9999") is None and agent_for() is None

@@ -112,6 +112,8 @@ def upgrade() -> None:
     sa.Column('agent_id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=True),
     sa.Column('uniqueid', sa.String(length=64), nullable=False),
+    sa.Column('channel', sa.String(length=128), nullable=False),
+    sa.Column('agent_channel', sa.String(length=128), nullable=False),
     sa.Column('direction', sa.String(length=16), nullable=False),
     sa.Column('queue', sa.String(length=64), nullable=False),
     sa.Column('caller', sa.String(length=64), nullable=False),
