@@ -136,11 +136,9 @@ class AmiLink:
         except ami.LoginRefused as exc:
             return f"Login refused as {s.username!r}: {exc}"
         except ami.NoAnswer as exc:
-            return f"No answer from {s.where}: {exc.strerror or exc}"
-        except ami.ManagerSocketException as exc:
-            return f"Cannot connect to {s.where}: {exc.strerror or exc}"
+            return f"No answer from {s.where}: {ami.reason(exc)}"
         except (ami.ManagerException, OSError) as exc:
-            return f"Cannot connect to {s.where}: {exc}"
+            return f"Cannot connect to {s.where}: {ami.reason(exc)}"
         self.state.enter(UP, "Logged in as " + s.username)
         polite = True
         try:
@@ -209,9 +207,9 @@ def _sender(manager: ami.Manager) -> outbox.Sender:
         try:
             return dict(manager.send(headers).headers)
         except ami.NoAnswer as exc:
-            raise TimeoutError(str(exc)) from exc
+            raise TimeoutError(ami.reason(exc)) from exc
         except ami.ManagerException as exc:  # "Not connected", or the socket broke
-            raise ConnectionError(str(exc)) from exc
+            raise ConnectionError(ami.reason(exc)) from exc
 
     return send
 

@@ -101,6 +101,14 @@ def open_manager(host: str, port: int, username: str, secret: str, response_time
     return manager
 
 
+def reason(exc: BaseException) -> str:
+    """The readable part of a pyst2 exception: ``ManagerSocketException(111, 'Connection
+    refused')`` keeps its text as the last argument."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc.args[-1]) if exc.args else type(exc).__name__
+
+
 def close(manager: Manager, polite: bool = True) -> None:
     """Close ``manager`` once, whatever state its socket is in. ``polite``: log off first
     (not after a timeout: the answer would never come)."""

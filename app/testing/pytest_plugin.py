@@ -241,3 +241,16 @@ def fake_asterisk() -> Any:
     from app.testing.asterisk import AsteriskEmulator
 
     return AsteriskEmulator()
+
+
+@pytest.fixture
+def ami_server() -> Iterator[Any]:
+    """The Asterisk Manager Interface emulator (:mod:`app.testing.ami`), listening on a free
+    loopback port (``.port``), user ``postline`` with secret ``s3cret``; stopped after the
+    test. ``.emit("AgentConnect", Queue="11185")``, ``.drop(mid_event=True)``,
+    ``.stop()``/``.start()`` (same port), ``.actions_named("QueuePause")``."""
+    from app.testing.ami import AmiEmulator
+
+    server = AmiEmulator().start()
+    yield server
+    server.stop()
