@@ -255,3 +255,17 @@ def test_the_connection_lost_while_sending_fails_that_action(start_link, ami_ser
     ami_server.drop()
     row = wait_for(finished(row_id), "the Atxfer failed")
     assert row.state == FAILED and row.error in (CONNECTION_LOST, NO_ANSWER)
+
+
+def test_a_page_can_wait_for_the_answer(start_link, ami_server):
+    start_link()
+    wait_for(link_is("up"), "the link up")
+    row_id = queued("QueuePause", Interface="PJSIP/8004", Paused="true", Reason="training")
+    answered = actions.wait_for(row_id, timeout=10)
+    assert answered.state == DONE and json.loads(answered.response)["Response"] == "Success"
+    assert actions.wait_for(10**9) is None
+
+
+def test_waiting_for_an_action_nobody_sends_gives_up_after_the_timeout(app):
+    row_id = queued("QueuePause", Interface="PJSIP/8004", Paused="true")
+    assert actions.wait_for(row_id, timeout=0.2, interval=0.05).state == PENDING
