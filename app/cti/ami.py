@@ -116,7 +116,11 @@ class AmiLink:
         delay = self.settings.retry_min
         while not self._stop.is_set():
             self.state.enter(CONNECTING)
-            reason = self._session()
+            try:
+                reason = self._session()
+            except Exception as exc:  # pyst2 raising something unforeseen: retry all the same
+                log.exception("AMI session failed")
+                reason = f"Unexpected error: {exc!r}"
             if self._stop.is_set():
                 self.state.enter(DOWN, "The worker stopped")
                 return

@@ -16,6 +16,7 @@ for months in the worker:
 """
 from __future__ import annotations
 
+import errno
 import logging
 import queue
 import socket
@@ -56,12 +57,51 @@ class _AnswerQueue(queue.Queue):
             return None
 
 
+class _Stream:
+    """pyst2's socket file with two fixes. Its reading thread closes the file as soon as
+    Asterisk hangs up, which can fall between pyst2's ``write`` and ``flush`` of an action
+    already sent (a refused Login: Asterisk answers and hangs up at once): ``flush`` has
+    nothing to do on this unbuffered stream and so never fails; and a write on a closed
+    file is an ``OSError``, which pyst2 turns into ``ManagerSocketException``, not a
+    ``ValueError`` that would escape it."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+
+    def __iter__(self) -> Any:
+        return iter(self._raw)
+
+    def write(self, data: bytes) -> Any:
+        try:
+            return self._raw.write(data)
+        except ValueError as exc:
+            raise OSError(errno.EPIPE, "the connection to Asterisk is closed") from exc
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._raw.close()
+
+    @property
+    def socket(self) -> socket.socket | None:
+        return getattr(self._raw, "_sock", None)
+
+
 class Manager(pyst.Manager):
-    """pyst2's Manager with a bounded wait for answers and no work in ``__del__``."""
+    """pyst2's Manager with a bounded wait for answers, a stream that survives a hang-up
+    and no work in ``__del__``."""
 
     def __init__(self, response_timeout: float) -> None:
         super().__init__()
         self._response_queue = _AnswerQueue(response_timeout)
+
+    def connect(self, host: str, port: int = 5038) -> Any:
+        """pyst2's connect; then its stream is wrapped (its reading thread picks the wrapper
+        up at the next message; both read the same unbuffered socket)."""
+        banner = super().connect(host, port)
+        self._sock = _Stream(self._sock)
+        return banner
 
     def __del__(self) -> None:  # closed explicitly by close(); never from the collector
         pass
@@ -129,8 +169,7 @@ def close(manager: Manager, polite: bool = True) -> None:
 
 
 def _shut_down(manager: Manager) -> None:
-    stream = manager._sock
-    sock = getattr(stream, "_sock", None)
+    sock = manager._sock.socket if isinstance(manager._sock, _Stream) else getattr(manager._sock, "_sock", None)
     if sock is None:
         return
     try:
