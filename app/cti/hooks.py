@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.cti import models  # noqa: F401
-from app.cti import views
+from app.cti import models, views  # noqa: F401 (models: the room's tables)
 from app.declarations import NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
