@@ -117,51 +117,49 @@ class AmiLink:
         while not self._stop.is_set():
             self.state.enter(CONNECTING)
             try:
-                reason = self._session()
+                was_up, reason = self._session()
             except Exception as exc:  # pyst2 raising something unforeseen: retry all the same
                 log.exception("AMI session failed")
-                reason = f"Unexpected error: {exc!r}"
+                was_up, reason = False, f"Unexpected error: {exc!r}"
             if self._stop.is_set():
                 self.state.enter(DOWN, "The worker stopped")
                 return
-            if reason is None:  # logged in, then lost: start the back-off again from the minimum
-                delay, reason = self.settings.retry_min, "The connection was closed"
+            if was_up:  # logged in, then lost: the back-off starts again from the minimum
+                delay = self.settings.retry_min
             self.state.enter(DOWN, f"{reason}; retrying in {delay:g} s", failed=True)
             self._wait_expiring(delay)
             delay = min(delay * 2, self.settings.retry_max)
 
-    def _session(self) -> str | None:
-        """One connection: its reason for failing before login, or None once it had
-        been up (and then ended)."""
+    def _session(self) -> tuple[bool, str]:
+        """One connection: whether it got as far as a login, and why it ended."""
         s = self.settings
         try:
             manager = ami.open_manager(s.host, s.port, s.username, s.secret, s.response_timeout,
                                        self._events.put)
         except ami.LoginRefused as exc:
-            return f"Login refused as {s.username!r}: {exc}"
+            return False, f"Login refused as {s.username!r}: {exc}"
         except ami.NoAnswer as exc:
-            return f"No answer from {s.where}: {ami.reason(exc)}"
+            return False, f"No answer from {s.where}: {ami.reason(exc)}"
         except (ami.ManagerException, OSError) as exc:
-            return f"Cannot connect to {s.where}: {ami.reason(exc)}"
+            return False, f"Cannot connect to {s.where}: {ami.reason(exc)}"
         self.state.enter(UP, "Logged in as " + s.username)
-        polite = True
         try:
-            polite = self._serve(manager)
+            reason = self._serve(manager)
         finally:
-            ami.close(manager, polite=polite)
-        return None
+            ami.close(manager, polite=not manager.timed_out)
+        return True, reason
 
-    def _serve(self, manager: ami.Manager) -> bool:
-        """Send the outbox while connected; False when the connection broke mid-action."""
+    def _serve(self, manager: ami.Manager) -> str:
+        """Send the outbox while connected; why the connection ended."""
         sender = _sender(manager)
         while not self._stop.is_set() and manager.connected():
             for row_id in self._work(outbox.pending_ids) or []:
                 if self._stop.is_set():
                     break
                 if self._work(outbox.send_one, row_id, sender) is False:
-                    return False
+                    return (outbox.NO_ANSWER if manager.timed_out else outbox.CONNECTION_LOST)
             self._stop.wait(self.settings.poll_seconds)
-        return True
+        return "The connection was closed"
 
     def _wait_expiring(self, seconds: float) -> None:
         remaining = seconds

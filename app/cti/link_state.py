@@ -26,7 +26,8 @@ def current(name: str = NAME) -> CtiLink | None:
 
 
 class LinkState:
-    """Writes the link's row; ``history`` keeps the states entered, for logs and tests."""
+    """Writes the link's row; ``history`` keeps the states entered and ``details`` their
+    details, for tests."""
 
     def __init__(self, app: Flask, host: str, touch_seconds: float) -> None:
         self.app = app
@@ -34,6 +35,7 @@ class LinkState:
         self.touch_seconds = touch_seconds
         self.failures = 0
         self.history: list[str] = []
+        self.details: list[str] = []
         self._last_touch = 0.0
 
     def enter(self, state: str, detail: str = "", failed: bool = False) -> None:
@@ -41,6 +43,7 @@ class LinkState:
         them back to nought)."""
         self.failures = self.failures + 1 if failed else (0 if state == UP else self.failures)
         self.history.append(state)
+        self.details.append(detail)
         log.log(logging.WARNING if failed else logging.INFO, "AMI %s %s%s", self.host or "-", state,
                 f": {detail}" if detail else "")
         self._write(state=state, since=utcnow(), detail=detail[:500], host=self.host[:200],

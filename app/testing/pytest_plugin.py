@@ -9,7 +9,9 @@ quick local run to one backend.
 
 Plugin authors override the ``postline_plugins`` fixture to enable their plugin.
 ``agi_server`` and ``fake_asterisk`` drive calls through the real FastAGI server with an
-Asterisk emulator (:mod:`app.testing.asterisk`); they need no database of their own."""
+Asterisk emulator (:mod:`app.testing.asterisk`); they need no database of their own.
+``ami_server`` is an emulated Asterisk Manager Interface (:mod:`app.testing.ami`) for the
+worker's AMI link."""
 from __future__ import annotations
 
 import os

@@ -177,6 +177,7 @@ def test_an_action_left_unanswered_fails_and_the_link_reconnects(start_link, ami
     wait_for(link_is("up"), "the link up again")
     assert "down" in link.state.history
     assert wait_for(finished(queued("Ping")), "an action on the new connection").state == DONE
+    assert link_row().failures == 0  # counted back to nought by the login
 
 
 def test_a_wrong_secret_is_shown_and_retried(start_link, ami_server):
@@ -186,6 +187,22 @@ def test_a_wrong_secret_is_shown_and_retried(start_link, ami_server):
     assert "Authentication failed" in row.detail and "postline" in row.detail
     assert ami_server.refused_logins >= 2 and ami_server.logins == 0
     assert "up" not in link.state.history
+
+
+def test_reconnecting_backs_off_doubling_to_the_cap_and_starts_again_after_a_login(start_link, ami_server):
+    ami_server.stop()
+    link = start_link()
+    wait_for(lambda: link.state.failures >= 4, "four failed tries")
+    waits = [d.rsplit("retrying in ", 1)[1] for d in link.state.details if "retrying in" in d]
+    assert waits[:4] == ["0.05 s", "0.1 s", "0.2 s", "0.2 s"]  # AMI_RETRY_MIN doubled up to AMI_RETRY_MAX
+    assert link.state.details[1].startswith(f"Cannot connect to 127.0.0.1:{ami_server.port}: ")
+    ami_server.start()
+    wait_for(link_is("up"), "the link up once Asterisk is back")
+    assert link_row().failures == 0
+    ami_server.drop()
+    wait_for(lambda: link.state.history.count("up") >= 2, "the link up again")
+    after_login = [d for d in link.state.details[link.state.history.index("up"):] if "retrying in" in d]
+    assert after_login[0].startswith("The connection was closed") and after_login[0].endswith("0.05 s")
 
 
 def test_a_connection_dropped_mid_event_comes_back_and_later_events_arrive(start_link, ami_server, listener):
