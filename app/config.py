@@ -73,6 +73,26 @@ class Defaults:
     AGI_ENV_TIMEOUT = 5
     #: On SIGTERM, calls in progress get this long (seconds) before they go to agents.
     AGI_STOP_GRACE = 30
+    # The worker's connection to the Asterisk Manager Interface (docs/cti.md).
+    #: Asterisk's host; empty: AMI off (no live desk events; actions asked for fail).
+    AMI_HOST = ""
+    AMI_PORT = 5038
+    #: The ``[postline]`` user of Asterisk's manager.conf and its secret.
+    AMI_USERNAME = "postline"
+    AMI_SECRET = ""
+    #: Seconds before reconnecting after a failure: the minimum, doubled after each further
+    #: failure up to the maximum, and back to the minimum after a successful login.
+    AMI_RETRY_MIN = 1.0
+    AMI_RETRY_MAX = 60.0
+    #: While Asterisk is not connected, an action asked for by a page fails after this long
+    #: (seconds), so the page can say so instead of waiting.
+    AMI_ACTION_EXPIRY = 30.0
+    #: How often the worker looks for new actions to send (seconds).
+    AMI_POLL_SECONDS = 0.3
+    #: Seconds Asterisk has to answer an action; no answer means the connection is broken.
+    AMI_RESPONSE_TIMEOUT = 10.0
+    #: The link's "last event" time is written at most this often (seconds).
+    AMI_TOUCH_SECONDS = 5.0
     #: Seconds between the worker's checks that it still holds the site's scheduler lock
     #: (on PostgreSQL the lock goes with its connection); a lost lock pauses the jobs.
     WORKER_LOCK_CHECK_SECONDS = 30

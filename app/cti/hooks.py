@@ -1,4 +1,24 @@
-"""The CTI room's declarations."""
+"""The CTI room's declarations: its tables, the administrators' page on the AMI link and
+its menu entry."""
 from __future__ import annotations
 
-from app.cti import models  # noqa: F401
+from flask_babel import lazy_gettext as _l
+
+from app.cti import models, views  # noqa: F401 (models: the room's tables)
+from app.declarations import NavItem, Permission, PluginBlueprint
+from app.hookspecs import hookimpl
+
+
+@hookimpl
+def postline_permissions() -> list[Permission]:
+    return [Permission(views.ADMIN, _l("See the link to Asterisk (AMI) and the actions sent"), roles=("admin",))]
+
+
+@hookimpl
+def postline_nav_items() -> list[NavItem]:
+    return [NavItem("cti.status", _l("Asterisk link"), "cti.status", views.ADMIN, "admin", 38)]
+
+
+@hookimpl
+def postline_blueprints() -> list[PluginBlueprint]:
+    return [PluginBlueprint("cti", views.bp)]

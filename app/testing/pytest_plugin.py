@@ -9,7 +9,9 @@ quick local run to one backend.
 
 Plugin authors override the ``postline_plugins`` fixture to enable their plugin.
 ``agi_server`` and ``fake_asterisk`` drive calls through the real FastAGI server with an
-Asterisk emulator (:mod:`app.testing.asterisk`); they need no database of their own."""
+Asterisk emulator (:mod:`app.testing.asterisk`); they need no database of their own.
+``ami_server`` is an emulated Asterisk Manager Interface (:mod:`app.testing.ami`) for the
+worker's AMI link."""
 from __future__ import annotations
 
 import os
@@ -241,3 +243,16 @@ def fake_asterisk() -> Any:
     from app.testing.asterisk import AsteriskEmulator
 
     return AsteriskEmulator()
+
+
+@pytest.fixture
+def ami_server() -> Iterator[Any]:
+    """The Asterisk Manager Interface emulator (:mod:`app.testing.ami`), listening on a free
+    loopback port (``.port``), user ``postline`` with secret ``s3cret``; stopped after the
+    test. ``.emit("AgentConnect", Queue="11185")``, ``.drop(mid_event=True)``,
+    ``.stop()``/``.start()`` (same port), ``.actions_named("QueuePause")``."""
+    from app.testing.ami import AmiEmulator
+
+    server = AmiEmulator().start()
+    yield server
+    server.stop()

@@ -1,8 +1,10 @@
-"""The ``worker`` role: APScheduler with its jobs persisted in our database.
+"""The ``worker`` role: APScheduler with its jobs persisted in our database, and the site's
+one connection to Asterisk's manager interface (:mod:`app.cti.ami`).
 
 Exactly one worker per site holds the scheduler, so a job never runs twice: on PostgreSQL
 a session-level advisory lock decides (any number of workers may wait on other hosts); on
-the embedded SQLite install, a lock file beside the database."""
+the embedded SQLite install, a lock file beside the database. The AMI link runs only while
+the lock is held, for the same reason: each Asterisk event must be handled once."""
 from __future__ import annotations
 
 import fcntl
@@ -20,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.acting import acting_as
+from app.cti.ami import AmiLink, start_link
 from app.extensions import db
 from app.logging_setup import configure_logging
 from app.pluginhost import collect
@@ -210,6 +213,7 @@ def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
     check_every = float(app.config.get("WORKER_LOCK_CHECK_SECONDS", 30))
     lock = SiteLock(app)
     scheduler: BackgroundScheduler | None = None
+    link: AmiLink | None = None
     try:
         while lock.acquire(stop):
             if scheduler is None:
@@ -218,8 +222,10 @@ def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
             sync_jobs(scheduler, declared_jobs(app))
             scheduler.resume()
             log.info("worker running %d job(s)", len(scheduler.get_jobs()))
+            link = start_link(app)
             while not stop.wait(check_every) and lock.still_held():
                 pass
+            link.stop()
             if stop.is_set():
                 break
             scheduler.pause()
@@ -227,6 +233,8 @@ def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
                       "until this worker takes it again")
             lock.release()
     finally:
+        if link is not None:
+            link.stop()  # before the lock goes: no event may be handled by two workers
         if scheduler is not None:
             scheduler.shutdown(wait=True)  # before the lock goes: no job may run twice
         lock.release()
