@@ -59,6 +59,7 @@ def save_summary(call_id: int) -> str | Response:
             saved = summary.save(desk_call, current_user, what=form.what.data, resolved=form.resolved.data == YES,
                                  notes=form.notes.data, seen=seen_version(form.row_version.data, desk_call))
         except summary.SummaryRefused as refused:
+            db.session.rollback()
             form.what.errors = [*form.what.errors, str(refused)]
         else:
             if not saved:
@@ -90,6 +91,7 @@ def transfer(call_id: int) -> str | Response:
                 return _page(desk_call, form, transfer_form, status=409)
             transfers.transfer(desk_call, current_user, target, kind)
         except (transfers.TransferRefused, summary.SummaryRefused) as refused:
+            db.session.rollback()
             transfer_form.target.errors = [*transfer_form.target.errors, str(refused)]
         else:
             db.session.commit()

@@ -40,7 +40,7 @@ from app.agents.models import READY, AgentProfile, AgentSkill, AgentStatus, Desk
 from app.audit.listener import record
 from app.auth.models import User
 from app.cti import actions, live
-from app.cti.models import CtiAction
+from app.cti.models import FAILED, CtiAction
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -161,6 +161,8 @@ def check(call: DeskCall, target: Target, kind: str) -> None:
         raise TransferRefused(_("Choose how to transfer the call."))
     if call.answered_at is None or call.ended_at is not None:
         raise TransferRefused(_("Only a call in progress can be transferred."))
+    if call.transfer_kind == BLIND and _still_asked(call):
+        raise TransferRefused(_("The caller is being transferred already; wait for Asterisk's answer."))
     if kind == CONFERENCE and target.profile is None:
         raise TransferRefused(_("A three-way call needs an agent; a queue cannot be brought into it."))
     if kind in (BLIND, CONFERENCE) and not call.channel:
@@ -169,6 +171,13 @@ def check(call: DeskCall, target: Target, kind: str) -> None:
     if kind in (ATTENDED, CONFERENCE) and not call.agent_channel:
         raise TransferRefused(_("Asterisk has not told us your phone's channel, so the call cannot be "
                                 "transferred from here; transfer it on the phone."))
+
+
+def _still_asked(call: DeskCall) -> bool:
+    """A blind transfer asked for and not refused by Asterisk: asking again would move the
+    caller a second time (a double click), wherever the first one took him."""
+    latest = next((row for row in actions_of(call) if row.action == "Redirect"), None)
+    return latest is not None and latest.state != FAILED
 
 
 def _blind(call: DeskCall, target: Target, actor: str) -> None:

@@ -186,6 +186,19 @@ def test_a_failed_transfer_shows_on_the_call_page(app, two_agents):
     db.session.commit()
     html = client.get(f"/desk/calls/{call.id}").get_data(as_text=True)
     assert "Channel does not exist" in html and "失败" in html
+    # Refused by Asterisk, the transfer may be asked again.
+    assert _transfer(client, call, "queue:postline-ems").status_code == 302
+
+
+def test_a_blind_transfer_is_not_asked_twice(app, two_agents):
+    first, _second = two_agents
+    call = answered_call(first)
+    client = client_for(app, first)
+    assert _transfer(client, call, "queue:postline-ems").status_code == 302
+    db.session.expire_all()
+    response = _transfer(client, db.session.get(DeskCall, call.id), "queue:postline-ems")
+    assert response.status_code == 400 and "正在转接" in response.get_data(as_text=True)
+    assert [action for action, _fields in _sent()] == ["Setvar", "Redirect"]
 
 
 def test_known_queues_are_the_active_agents_skill_groups(two_agents):
