@@ -225,7 +225,7 @@ def test_manager_conf_sample_is_local_and_minimal():
     assert user["deny"] == "0.0.0.0/0.0.0.0"
     assert user["permit"].startswith("127.0.0.1/")
     assert set(user["read"].split(",")) == {"agent", "call"}
-    assert set(user["write"].split(",")) == {"agent", "originate"}
+    assert set(user["write"].split(",")) == {"agent", "call", "originate"}  # call: Redirect, Atxfer, Setvar
 
 
 def test_readme_covers_the_integration():
