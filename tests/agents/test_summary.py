@@ -172,3 +172,14 @@ def test_a_work_order_is_registered_from_the_summary_and_linked_to_the_call(app,
     # Asked again (a double click): the same order, no second one.
     _post(client, saved, what=f"complaint:{categories['late'].id}", notes="包裹三天未到，要求查询", order="1")
     assert db.session.scalar(select(db.func.count()).select_from(WorkOrder)) == 1
+
+
+def test_notes_too_long_are_refused_in_chinese_and_kept(app, make_agent):
+    agent = make_agent("8001")
+    call = answered_call(agent)
+    response = _post(client_for(app, agent), call, what="consult", notes="长" * 4001)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "不能超过 4000 个字符" in html and "长" * 4001 in html
+    db.session.expire_all()
+    assert db.session.get(DeskCall, call.id).summarised_at is None

@@ -203,3 +203,14 @@ def test_a_blind_transfer_is_not_asked_twice(app, two_agents):
 
 def test_known_queues_are_the_active_agents_skill_groups(two_agents):
     assert transfers.known_queues() == ["postline-11185", "postline-ems"]
+
+
+def test_a_transfer_from_a_stale_page_is_refused_and_sends_nothing(app, two_agents):
+    first, second = two_agents
+    call = answered_call(first)
+    client = client_for(app, first)
+    response = _transfer(client, call, f"agent:{second.id}", notes="旧页面", row_version="0")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "未保存" in html
+    assert _sent() == []
+    assert db.session.scalar(select(DeskCall).where(DeskCall.agent_id == second.id)) is None
