@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.agents import models, views  # noqa: F401
+from app.agents import call_views, models, views  # noqa: F401
 from app.declarations import NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
@@ -17,7 +17,8 @@ def postline_permissions() -> list[Permission]:
 
 @hookimpl
 def postline_nav_items() -> list[NavItem]:
-    return [NavItem("desk.forms", _l("Service forms"), "agents.forms", "desk.forms", "desk", 20)]
+    return [NavItem("desk.forms", _l("Service forms"), "agents.forms", "desk.forms", "desk", 20),
+            NavItem("desk.unsummarised", _l("Calls to summarise"), "agents.unsummarised", "desk.use", "desk", 15)]
 
 
 @hookimpl
