@@ -28,11 +28,11 @@ class AgentForm(FlaskForm):
     extension = StringField(_l("Extension"), validators=[Optional(), Length(max=32),
                                                          Regexp(r"^[0-9*#]+$", message=_l("An extension is digits only."))],
                             description=_l("What click-to-call rings first"))
-    skills = TextAreaField(_l("Skill groups"),
+    skill_lines = TextAreaField(_l("Skill groups"),
                            description=_l("One queue per line with its penalty (lower rings first): postline-11185 0"))
     active = BooleanField(_l("Takes calls"), default=True)
 
-    def validate_skills(self, field: TextAreaField) -> None:
+    def validate_skill_lines(self, field: TextAreaField) -> None:
         parse_skills(field.data or "")
 
 
@@ -64,7 +64,7 @@ class PauseReasonForm(FlaskForm):
                                                Regexp(r"^[A-Za-z0-9_\-]+$",
                                                       message=_l("A code is Latin letters, digits, - and _ only."))],
                        description=_l("Sent to Asterisk and written to queue_log (PAUSE|meal)"))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Reason name"), validators=[DataRequired(), Length(max=64)])
     limit_minutes = IntegerField(_l("Limit (minutes)"), validators=[Optional(), NumberRange(1, 24 * 60)],
                                  description=_l("A longer pause is marked “over the limit” for the team lead; empty: no limit"))
     counts_as_work = BooleanField(_l("Counts as working time"))

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.agents.admin_forms import AgentForm, PauseReasonForm, parse_skills, skills_text
 from app.agents.models import AgentProfile, AgentSkill, PauseReason
@@ -23,7 +24,7 @@ ADMIN = "desk.admin"
 @permission_required(ADMIN)
 def admin_agents() -> str | Response:
     form = AgentForm()
-    form.user_id.choices = [(u.id, _user_label(u)) for u in _users_without_profile()]
+    form.user_id.choices = [SelectChoice(u.id, _user_label(u)) for u in _users_without_profile()]
     if form.validate_on_submit() and _interface_free(form, None):
         profile = AgentProfile(user_id=form.user_id.data)
         db.session.add(profile)
@@ -40,8 +41,8 @@ def admin_agents() -> str | Response:
 def admin_agent(user_id: int) -> str | Response:
     profile = db.session.get(AgentProfile, user_id) or abort(404)
     skills = {skill.queue: skill.penalty for skill in profile.skills}
-    form = AgentForm(obj=profile, skills=skills_text(skills))
-    form.user_id.choices = [(profile.user_id, _user_label(profile.user))]
+    form = AgentForm(obj=profile, skill_lines=skills_text(skills))
+    form.user_id.choices = [SelectChoice(profile.user_id, _user_label(profile.user))]
     form.user_id.data = profile.user_id
     if form.validate_on_submit() and _interface_free(form, profile.user_id):
         _save_agent(profile, form)
@@ -84,7 +85,7 @@ def _save_agent(profile: AgentProfile, form: AgentForm) -> None:
     profile.extension = (form.extension.data or "").strip()
     profile.active = bool(form.active.data)
     db.session.flush()
-    wanted = parse_skills(form.skills.data or "")
+    wanted = parse_skills(form.skill_lines.data or "")
     for skill in db.session.scalars(select(AgentSkill).where(AgentSkill.user_id == profile.user_id)).all():
         if skill.queue not in wanted:
             db.session.delete(skill)

@@ -51,4 +51,4 @@ def _spied_channel(agent: AgentProfile, desk_call_id: int | None) -> str:
 
 
 def _caller_name(mode: str) -> str:
-    return {LISTEN: _("Listen"), WHISPER: _("Whisper"), BARGE: _("Barge")}[mode]
+    return {LISTEN: _("Listen only"), WHISPER: _("Whisper"), BARGE: _("Barge")}[mode]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from app.agents.spy import BARGE, LISTEN, WHISPER
 
@@ -30,5 +31,6 @@ class LogOffForm(FlaskForm):
 
 
 class SpyForm(FlaskForm):
-    mode = SelectField(_l("Listen in"), choices=[(LISTEN, _l("Listen")), (WHISPER, _l("Whisper")),
-                                                 (BARGE, _l("Barge"))], default=LISTEN)
+    mode = SelectField(_l("Listen in"), default=LISTEN,
+                       choices=[SelectChoice(LISTEN, _l("Listen only")), SelectChoice(WHISPER, _l("Whisper")),
+                                SelectChoice(BARGE, _l("Barge"))])

@@ -9,6 +9,7 @@ from flask import flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.agents import states
 from app.agents.models import LOGGED_OFF, PAUSED, READY
@@ -56,7 +57,7 @@ def state_control() -> dict[str, Any] | None:
         return None
     status = states.status_of(current_user.id)
     form = StateForm(formdata=None, reason=status.reason, next=request.path)
-    form.reason.choices = [("", _("(pause reason)"))] + [(r.code, r.name) for r in active_pause_reasons()]
+    form.reason.choices = [SelectChoice("", _("(pause reason)"))] + [SelectChoice(r.code, r.name) for r in active_pause_reasons()]
     offline = db.session.query(AgentQueueMember.id).filter(
         AgentQueueMember.user_id == current_user.id, AgentQueueMember.device_status.in_(PHONE_OFFLINE)).first()
     return {"status": status, "label": label(status.state), "tag_class": tag_class(status.state),

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.agents import spy, states, team, waiting
 from app.agents.models import BY_TEAMLEAD, LOGGED_OFF, PAUSED, AgentProfile
@@ -29,7 +30,7 @@ TEAM, SPY = "desk.team", "desk.spy"
 @permission_required(TEAM)
 def team_view() -> str:
     pause_form = ForcePauseForm(formdata=None)
-    pause_form.reason.choices = [(r.code, r.name) for r in team.active_pause_reasons()]
+    pause_form.reason.choices = [SelectChoice(r.code, r.name) for r in team.active_pause_reasons()]
     can_spy = has_permission(current_user, SPY) and db.session.get(AgentProfile, current_user.id) is not None
     return render_template("agents/team.html", rows=team.team_rows(), queues=waiting.all_queues(team.skill_queues()),
                            pause_form=pause_form, logoff_form=LogOffForm(formdata=None),
@@ -42,7 +43,7 @@ def team_view() -> str:
 @permission_required(TEAM)
 def force_pause(user_id: int) -> Response:
     form = ForcePauseForm()
-    form.reason.choices = [(r.code, r.name) for r in team.active_pause_reasons()]
+    form.reason.choices = [SelectChoice(r.code, r.name) for r in team.active_pause_reasons()]
     return _act(user_id, form, PAUSED, form.reason.data or "")
 
 
