@@ -80,6 +80,8 @@ def _act(user_id: int, form: ForcePauseForm | LogOffForm, state: str, reason: st
         return redirect(url_for("agents.team_view"))
     try:
         before = states.status_of(user_id).state
+        if state == PAUSED and before == LOGGED_OFF:
+            raise states.StateRefused(_("The agent is logged off."))  # a pause would log him in
         status = states.request(user_id, state, reason, source=BY_TEAMLEAD, actor=current_user.username)
         audit("force_" + state, "agent", str(user_id), {"from": before, "to": status.state, "reason": status.reason})
         db.session.commit()

@@ -12,7 +12,16 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from app.agents import states
-from app.agents.models import BY_TEAMLEAD, LOGGED_OFF, ON_CALL, PAUSED, READY, AgentProfile, AgentStateChange, DeskCall
+from app.agents.models import (
+    BY_TEAMLEAD,
+    LOGGED_OFF,
+    ON_CALL,
+    PAUSED,
+    READY,
+    AgentProfile,
+    AgentStateChange,
+    DeskCall,
+)
 from app.audit.models import AuditLog
 from app.cti.events import dispatch
 from app.cti.models import CtiAction
@@ -97,13 +106,19 @@ def test_forcing_a_pause_and_a_log_off_tells_asterisk_and_is_audited(client, tea
                                                                  ("force_logged_off", "chen", str(agent.id))]
 
 
-def test_a_forced_pause_without_a_reason_is_refused_in_chinese(client, team_lead, make_agent, pause_reasons):
+def test_a_forced_pause_without_a_reason_or_of_a_logged_off_agent_is_refused_in_chinese(
+        client, team_lead, make_agent, pause_reasons):
     agent = make_agent("8001")
     _sign_in(client, team_lead)
     token = csrf_token_from(client.get("/desk/team").get_data(as_text=True))
+    page = client.post(f"/desk/team/{agent.id}/pause", data={"csrf_token": token, "reason": "meal"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "该话务员已签出" in page and _sent() == []  # a pause would have logged him in
+    states.request(agent.id, READY)
+    db.session.commit()
     page = client.post(f"/desk/team/{agent.id}/pause", data={"csrf_token": token, "reason": ""},
                        follow_redirects=True).get_data(as_text=True)
-    assert CHOOSE_REASON in page and _sent() == []
+    assert CHOOSE_REASON in page and [a for a, _ in _sent()] == ["QueueAdd"]
 
 
 @pytest.mark.parametrize("mode, options", [("listen", "bqES"), ("whisper", "bqESw"), ("barge", "bqESB")])
