@@ -106,7 +106,9 @@ def _member_status(profile: AgentProfile, status: AgentStatus, event: AmiEvent) 
         return
     if status.state == ACW and not _paused(event):
         return  # after-call work is PostLine's own: Asterisk need not pause for it
-    if status.state == ACW and event.get("PausedReason") in ("", ACW_REASON):
+    if status.state in (ACW, PAUSED) and _paused(event) and event.get("PausedReason") == "":
+        return  # no reason said: the one PostLine knows stays
+    if status.state == ACW and event.get("PausedReason") == ACW_REASON:
         return
     _record_pause(profile, status, event)
 

@@ -12,7 +12,7 @@ from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from app.agents import states
-from app.agents.models import LOGGED_OFF, PAUSED, READY
+from app.agents.models import LOGGED_OFF, PAUSED, READY, AgentProfile
 from app.agents.queue_models import PHONE_OFFLINE, AgentQueueMember
 from app.agents.state_forms import TOGGLE, StateForm
 from app.agents.state_labels import label, labels, tag_class
@@ -55,6 +55,9 @@ def state_control() -> dict[str, Any] | None:
     does not take calls)."""
     if not has_permission(current_user, "desk.use"):
         return None
+    profile = db.session.get(AgentProfile, current_user.id)
+    if profile is None or not profile.active:
+        return {"no_profile": _("This user has no agent extension; an administrator sets one up first.")}
     status = states.status_of(current_user.id)
     form = StateForm(formdata=None, reason=status.reason, next=request.path)
     form.reason.choices = [SelectChoice("", _("(pause reason)"))] + [SelectChoice(r.code, r.name) for r in active_pause_reasons()]

@@ -70,6 +70,12 @@ def team_rows() -> list[AgentRow]:
     return rows
 
 
+def acw_limits(queues: list[str]) -> dict[str, int]:
+    """The ACW limit (seconds) of each queue, ``""`` the default: the page's script marks
+    an ACW over the limit as the server does."""
+    return {"": acw.limit_seconds(""), **{queue: acw.limit_seconds(queue) for queue in queues}}
+
+
 def skill_queues() -> list[str]:
     """The queues the agents serve (each queue once)."""
     return list(db.session.scalars(select(AgentSkill.queue).distinct().order_by(AgentSkill.queue)))

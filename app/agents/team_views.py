@@ -32,7 +32,9 @@ def team_view() -> str:
     pause_form = ForcePauseForm(formdata=None)
     pause_form.reason.choices = [SelectChoice(r.code, r.name) for r in team.active_pause_reasons()]
     can_spy = has_permission(current_user, SPY) and db.session.get(AgentProfile, current_user.id) is not None
-    return render_template("agents/team.html", rows=team.team_rows(), queues=waiting.all_queues(team.skill_queues()),
+    queues = team.skill_queues()
+    return render_template("agents/team.html", rows=team.team_rows(), queues=waiting.all_queues(queues),
+                           acw_limits=team.acw_limits(queues),
                            pause_form=pause_form, logoff_form=LogOffForm(formdata=None),
                            spy_form=SpyForm(formdata=None), can_spy=can_spy, label=label, tag_class=tag_class,
                            labels=labels(), reason_names=team.reason_names(), reason_limits=team.reason_limits(),

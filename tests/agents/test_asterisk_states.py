@@ -148,6 +148,8 @@ def test_member_status_resyncs_a_missed_pause_and_notes_an_unregistered_phone(re
     member = {"Queue": Q, "Interface": "PJSIP/8001", "MemberName": "PJSIP/8001"}
     _event("QueueMemberStatus", Status="1", Paused="1", PausedReason="training", InCall="0", **member)
     assert states.status_of(ready_agent.id).reason == "training"
+    _event("QueueMemberStatus", Status="1", Paused="1", PausedReason="", InCall="0", **member)
+    assert states.status_of(ready_agent.id).reason == "training"  # a status without a reason keeps it
     _event("QueueMemberStatus", Status="5", Paused="1", PausedReason="training", InCall="0", **member)
     assert states.status_of(ready_agent.id).state == PAUSED  # the state stays; the phone is shown offline
     row = db.session.scalar(select(AgentQueueMember).where(AgentQueueMember.queue == Q))

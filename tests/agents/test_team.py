@@ -217,3 +217,13 @@ def test_the_state_control_partial_shows_the_state_in_words_with_alt_r(app, make
         html = render_template("agents/_state_control.html")
     assert "就绪" in html and 'accesskey="r"' in html and "Alt+R" in html and "state-ready" in html
     assert "用餐" in html and "js/state_control.js" in html and "style=" not in html
+
+
+def test_the_state_control_says_why_a_user_without_an_extension_has_no_buttons(app, make_user):
+    from flask import render_template
+
+    user = make_user("agent")
+    with app.test_request_context("/desk"):
+        login_user(user)
+        html = render_template("agents/_state_control.html")
+    assert "该用户还没有座席分机" in html and "accesskey" not in html

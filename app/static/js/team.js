@@ -1,5 +1,5 @@
 // The team lead's view, live: agents' "state" events (topic "team") update each row's tag,
-// reason and clock, and mark a pause past its reason's limit; "queue" events (topic
+// reason and clock, and mark a pause (or after-call work) past its limit; "queue" events (topic
 // "queues") update the waiting count and the longest wait. Clocks run every second.
 // Without JavaScript a reload shows the same page as of now.
 (function () {
@@ -21,6 +21,7 @@
     var labels = JSON.parse(team.getAttribute("data-state-labels") || "{}");
     var names = JSON.parse(team.getAttribute("data-reason-names") || "{}");
     var limits = JSON.parse(team.getAttribute("data-reason-limits") || "{}");
+    var acwLimits = JSON.parse(team.getAttribute("data-acw-limits") || "{}");
     var overLabel = team.getAttribute("data-over-label");
 
     function tick() {
@@ -51,6 +52,16 @@
       }
     }
 
+    // A pause's limit is its reason's; after-call work's is its queue's (or the default).
+    function limitOf(data) {
+      if (data.state === "paused") { return limits[data.reason] || ""; }
+      if (data.state === "acw") {
+        var queue = data.queue && Object.prototype.hasOwnProperty.call(acwLimits, data.queue) ? data.queue : "";
+        return acwLimits[queue] || limits[data.reason] || "";
+      }
+      return "";
+    }
+
     function onState(data) {
       var row = team.querySelector("tr[data-agent='" + Number(data.user_id) + "']");
       if (!row) { return; }
@@ -64,8 +75,7 @@
         row.cells[4].appendChild(clock);
       }
       clock.setAttribute("data-clock", data.since);
-      // ACW's own limit is the server's (it ends it); pauses use their reason's limit.
-      clock.setAttribute("data-limit", data.state === "paused" ? (limits[data.reason] || "") : "");
+      clock.setAttribute("data-limit", limitOf(data));
       markOver(row, false);
       tick();
     }
