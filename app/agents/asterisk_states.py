@@ -19,7 +19,9 @@ What each event means for the agent it names (a member PostLine does not know is
 - ``QueueMemberStatus`` resynchronises a logged-in agent's pause (missed events, a restart
   of PostLine) and keeps the phone's device state: ``Status`` 5 (unavailable, the phone is
   not registered) does not change his state, which stays what the centre decided, but the
-  team lead's page and the desk show "phone offline" next to it.
+  team lead's page and the desk show "phone offline" next to it. ``QueueMember`` (one per
+  member in the answer to a ``QueueStatus`` action, e.g. the team page's "resync") is read
+  the same way.
 
 ``AgentConnect`` is not handled here: the desk call module records "on a call" with the
 desk call. Caller events (``QueueCaller*``) go to :mod:`app.agents.waiting`."""
@@ -159,4 +161,5 @@ HANDLERS = {
     "QueueMemberAdded": _added,
     "QueueMemberRemoved": _removed,
     "QueueMemberStatus": _member_status,
+    "QueueMember": _member_status,  # the same facts, in the answer to a QueueStatus action
 }

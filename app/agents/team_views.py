@@ -20,7 +20,7 @@ from app.agents.state_labels import label, labels, tag_class
 from app.agents.views import bp
 from app.audit.listener import record as audit
 from app.auth.permissions import has_permission, permission_required
-from app.cti import live
+from app.cti import actions, live
 from app.extensions import db
 
 TEAM, SPY = "desk.team", "desk.spy"
@@ -72,6 +72,20 @@ def listen_in(user_id: int) -> Response:
         flash(str(refused), "error")
         return redirect(url_for("agents.team_view"))
     flash(_("Your phone rings: answer it to listen in on %(name)s.", name=_name(agent)), "ok")
+    return redirect(url_for("agents.team_view"))
+
+
+@bp.route("/team/resync", methods=["POST"])
+@permission_required(TEAM)
+def resync() -> Response:
+    """Ask Asterisk for every queue's members and waiting callers (``QueueStatus``): its
+    answer's events put the page right after missed events."""
+    if LogOffForm().validate_on_submit():
+        actions.send("QueueStatus", current_user.username)
+        db.session.commit()
+        flash(_("Asked Asterisk for the queues' state; the page follows its answer."), "ok")
+    else:
+        flash(_("The form had expired; please submit it again."), "error")
     return redirect(url_for("agents.team_view"))
 
 

@@ -1,11 +1,15 @@
 """Callers waiting in each queue, from Asterisk's ``QueueCallerJoin`` /
 ``QueueCallerLeave`` / ``QueueCallerAbandon``: every change is published to the
 ``queues`` live topic with the queue's new count and its longest wait, so the team lead's
-page shows both without asking."""
+page shows both without asking.
+
+After missed events (the AMI link was down) the answer to a ``QueueStatus`` action puts it
+right: per queue a ``QueueParams`` event (the queue's list is emptied), then one
+``QueueEntry`` per caller still waiting, with his wait in seconds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -15,7 +19,8 @@ from app.declarations import AmiEvent
 from app.extensions import db
 
 JOIN, LEAVE, ABANDON = "QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon"
-EVENTS = (JOIN, LEAVE, ABANDON)
+PARAMS, ENTRY = "QueueParams", "QueueEntry"
+EVENTS = (JOIN, LEAVE, ABANDON, ENTRY)
 
 
 @dataclass
@@ -34,10 +39,15 @@ class QueueNow:
 def on_event(event: AmiEvent) -> None:
     """Track a caller joining or leaving a queue; other events are not ours."""
     queue, uniqueid = event.get("Queue"), event.get("Uniqueid")
-    if event.name not in EVENTS or not queue or not uniqueid:
+    if event.name == PARAMS and queue:
+        db.session.execute(delete(QueueWaiting).where(QueueWaiting.queue == queue))
+    elif event.name not in EVENTS or not queue or not uniqueid:
         return
-    if event.name == JOIN:
+    elif event.name == JOIN:
         _join(queue, uniqueid, event.get("CallerIDNum"), event.received_at)
+    elif event.name == ENTRY:
+        wait = int(event.get("Wait")) if event.get("Wait").isdigit() else 0
+        _join(queue, uniqueid, event.get("CallerIDNum"), event.received_at - timedelta(seconds=wait))
     else:
         db.session.execute(delete(QueueWaiting).where(QueueWaiting.queue == queue,
                                                       QueueWaiting.uniqueid == uniqueid))

@@ -217,3 +217,19 @@ def test_acw_limit_per_queue_and_off(app):
     assert [acw.limit_seconds(q) for q in ("postline-complaint", "postline-12329", Q, "")] == [180, 90, 45, 45]
     app.config.update(ACW_LIMIT_SECONDS=0)
     assert acw.limit_seconds(Q) == 0
+
+
+def test_a_queue_status_answer_puts_waiting_callers_and_members_right(ready_agent, pause_reasons):
+    from app.agents.waiting import queue_now
+
+    _event("QueueCallerJoin", Queue=Q, Position="1", Count="1", CallerIDNum="1", Uniqueid="6.1")  # left unseen
+    _event("QueueParams", Queue=Q, Max="0", Strategy="rrmemory", Calls="1")
+    _event("QueueMember", Queue=Q, MemberName="PJSIP/8001", Interface="PJSIP/8001", Status="1", Paused="1",
+           PausedReason="meal", InCall="0")
+    _event("QueueEntry", Queue=Q, Position="1", Channel="PJSIP/trunk-9", Uniqueid="6.2", CallerIDNum="2",
+           Wait="40")
+    _event("QueueStatusComplete", EventList="Complete", ListItems="3")
+    db.session.commit()
+    now = queue_now(Q)
+    assert now.waiting == 1 and utcnow() - now.longest_since >= timedelta(seconds=40)
+    assert (states.status_of(ready_agent.id).state, states.status_of(ready_agent.id).reason) == (PAUSED, "meal")

@@ -227,3 +227,10 @@ def test_the_state_control_says_why_a_user_without_an_extension_has_no_buttons(a
         login_user(user)
         html = render_template("agents/_state_control.html")
     assert "该用户还没有座席分机" in html and "accesskey" not in html
+
+
+def test_resync_asks_asterisk_for_the_queue_status(client, team_lead):
+    _sign_in(client, team_lead)
+    token = csrf_token_from(client.get("/desk/team").get_data(as_text=True))
+    assert client.post("/desk/team/resync", data={"csrf_token": token}).status_code == 302
+    assert _sent() == [("QueueStatus", {})]
