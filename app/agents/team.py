@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.agents import acw
-from app.agents.models import ACW, LOGGED_OFF, PAUSED, AgentProfile, AgentSkill, AgentStatus, PauseReason
+from app.agents.models import ACW, ACW_REASON, LOGGED_OFF, PAUSED, AgentProfile, AgentSkill, AgentStatus, PauseReason
 from app.agents.queue_models import PHONE_OFFLINE, AgentQueueMember
 from app.agents.state_labels import AUTO_PAUSE, AUTO_PAUSE_LABEL
 from app.auth.models import User
@@ -45,8 +45,10 @@ def reason_limits() -> dict[str, int]:
 
 
 def active_pause_reasons() -> list[PauseReason]:
-    """What an agent or team lead may choose (the centre's order)."""
-    return list(db.session.scalars(select(PauseReason).where(PauseReason.active.is_(True))
+    """What an agent or team lead may choose (the centre's order); not ``ACW``, which
+    follows a call by itself and has a state of its own."""
+    return list(db.session.scalars(select(PauseReason).where(PauseReason.active.is_(True),
+                                                             PauseReason.code != ACW_REASON)
                                    .order_by(PauseReason.weight, PauseReason.name)))
 
 

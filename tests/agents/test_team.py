@@ -77,6 +77,7 @@ def test_the_team_view_shows_each_agents_state_reason_and_over_limit_pauses(clie
     queue_row = html[html.index(f'data-queue="{Q}"'):]
     assert 'data-waiting>1<' in queue_row.split("</tr>")[0]
     assert "js/team.js" in html and "style=" not in html
+    assert '<option value="meal">' in html and '<option value="ACW">' not in html  # ACW follows a call by itself
 
 
 def test_an_agent_may_not_see_the_team_view(login):
