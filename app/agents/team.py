@@ -8,7 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.agents import acw
-from app.agents.models import ACW, ACW_REASON, LOGGED_OFF, PAUSED, AgentProfile, AgentSkill, AgentStatus, PauseReason
+from app.agents.models import (
+    ACW,
+    ACW_REASON,
+    LOGGED_OFF,
+    PAUSED,
+    AgentProfile,
+    AgentSkill,
+    AgentStatus,
+    PauseReason,
+)
 from app.agents.queue_models import PHONE_OFFLINE, AgentQueueMember
 from app.agents.state_labels import AUTO_PAUSE, AUTO_PAUSE_LABEL
 from app.auth.models import User
