@@ -121,6 +121,13 @@ class Defaults:
     TICKET_CALLBACK_ATTEMPTS = 3
     TICKET_CALLBACK_RETRY_MINUTES = 60
 
+    # The agent desk (docs/agent-desk.md).
+    #: After-call work ends by itself after this many seconds (the agent is made ready
+    #: again); 0: it lasts until the agent ends it. ACW_LIMIT_BY_QUEUE overrides it per
+    #: queue: "postline-complaint=180,postline-12329=90".
+    ACW_LIMIT_SECONDS = 60
+    ACW_LIMIT_BY_QUEUE = ""
+
     # The citizens' self-service pages under /public (docs/self-service.md).
     #: Off: every page under /public answers 404.
     SELFSERVICE_ENABLED = True

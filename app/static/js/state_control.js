@@ -1,0 +1,57 @@
+// The desk's state control, live: the agent's "state" events (PostLine.live, live.js)
+// change the tag's colour and words, the reason and the "since" clock without a reload.
+// Without live.js (or JavaScript) the page shows the state as of its last load.
+(function () {
+  "use strict";
+
+  function utc(text) {
+    return new Date(/Z$|[+-]\d\d:\d\d$/.test(text) ? text : text + "Z");
+  }
+
+  function duration(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    var mm = (m < 10 ? "0" : "") + m, ss = (r < 10 ? "0" : "") + r;
+    return (h ? h + ":" : "") + mm + ":" + ss;
+  }
+
+  function tick(root) {
+    var clocks = root.querySelectorAll("[data-clock]");
+    var now = Date.now();
+    for (var i = 0; i < clocks.length; i += 1) {
+      clocks[i].textContent = "(" + duration((now - utc(clocks[i].getAttribute("data-clock")).getTime()) / 1000) + ")";
+    }
+  }
+
+  function start() {
+    var control = document.querySelector("[data-state-control]");
+    if (!control) { return; }
+    var labels = JSON.parse(control.getAttribute("data-state-labels") || "{}");
+    var tag = control.querySelector("[data-state-tag]");
+    var reason = control.querySelector("[data-state-reason]");
+    var clock = control.querySelector("[data-clock]");
+    tick(control);
+    window.setInterval(function () { tick(control); }, 1000);
+    if (!window.PostLine || typeof window.PostLine.live !== "function") { return; }
+    window.PostLine.live([control.getAttribute("data-topic")], {
+      state: function (data) {
+        tag.className = "tag state-" + data.state;
+        tag.textContent = labels[data.state] || data.state;
+        if (reason) {
+          var select = control.querySelector("select[name=reason]");
+          var option = select ? select.querySelector("option[value='" + (data.reason || "").replace(/'/g, "") + "']") : null;
+          reason.textContent = option && data.reason ? option.textContent : (data.reason || "");
+        }
+        if (clock) { clock.setAttribute("data-clock", data.since); }
+        control.setAttribute("data-state", data.state);
+        tick(control);
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
