@@ -1,7 +1,8 @@
 """Live events for browsers: :func:`publish` adds a row to the log (in the caller's
 transaction), :func:`since` reads what a stream has not seen yet. Streams on any web
 process read the same rows, so an event reaches the agent whatever process serves his
-page; a reconnecting browser passes the last id it saw and gets the rest."""
+page; a reconnecting browser passes the last id it saw and gets the rest. How the streams
+learn that there is something to read: :mod:`app.cti.wakeup`."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.cti import wakeup
 from app.cti.models import LiveEvent
 from app.extensions import db
 
@@ -26,6 +28,7 @@ def publish(topic: str, kind: str, payload: dict[str, Any]) -> LiveEvent:
     event = LiveEvent(topic=topic, kind=kind, payload=json.dumps(payload, ensure_ascii=False, default=str))
     db.session.add(event)
     db.session.flush()
+    wakeup.announce(event)
     return event
 
 
