@@ -62,6 +62,8 @@ class Hub:
         self._cond = threading.Condition()
         self._versions: dict[str, int] = {}
         self._epoch = 0
+        #: Streams waiting right now (for the tests and for a look at a live process).
+        self.waiting = 0
         self.listener: Listener | None = None
 
     def snapshot(self, topics: Iterable[str]) -> tuple[int, tuple[int, ...]]:
@@ -77,7 +79,11 @@ class Hub:
         ``seen`` or ``timeout`` seconds pass; ``True`` when woken."""
         topics = tuple(topics)
         with self._cond:
-            return self._cond.wait_for(lambda: self._snapshot(topics) != seen, timeout)
+            self.waiting += 1
+            try:
+                return self._cond.wait_for(lambda: self._snapshot(topics) != seen, timeout)
+            finally:
+                self.waiting -= 1
 
     def announce(self, topic: str) -> None:
         with self._cond:
