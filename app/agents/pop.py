@@ -147,7 +147,8 @@ def _steps(record: CallRecord | None) -> list[Step]:
 
 def ivr_data(record: CallRecord | None) -> list[tuple[str, str]]:
     """The IVR's data as (name, value) lines, nested values flattened to ``a.b``; never a
-    PIN: an entry named like one, or a masked secret, is left out."""
+    PIN: an entry named like one, or a secret the IVR masked whole (``******``), is left
+    out; an account masked to its last digits (``********5678``) is what agents may see."""
     if record is None:
         return []
     try:
@@ -162,7 +163,7 @@ def ivr_data(record: CallRecord | None) -> list[tuple[str, str]]:
                 walk(f"{prefix}.{key}" if prefix else str(key), inner)
             return
         text = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-        if SECRET_KEY.search(prefix) or MASK in text:
+        if SECRET_KEY.search(prefix) or (text and not text.strip(MASK[0])):
             return
         lines.append((prefix, text))
 

@@ -95,3 +95,14 @@ def test_the_desk_scripts_are_served(app, make_agent):
         response = client.get(f"/static/js/{name}")
         assert response.status_code == 200
         response.close()
+
+
+def test_with_the_calls_page_served_the_desk_links_the_summary_and_new_call_opens_it(app, make_agent):
+    app.add_url_rule("/desk/calls/<int:call_id>", "test_call_page", lambda call_id: f"call {call_id}")
+    agent = make_agent("8001")
+    client = log_in(app, agent)
+    response = submit(client, "/desk/new-call", {"caller": "13800000001"})
+    call = db.session.scalar(select(DeskCall))
+    assert response.headers["Location"].endswith(f"/desk/calls/{call.id}")
+    html = client.get("/desk").get_data(as_text=True)
+    assert f'href="/desk/calls/{call.id}" accesskey="s"' in html

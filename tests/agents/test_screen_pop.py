@@ -143,13 +143,13 @@ def test_an_unknown_number_pops_as_a_new_caller(app, make_agent):
 
 def test_the_pop_never_shows_a_pin(app, make_agent):
     agent = make_agent("8001")
-    ivr_call("1796154447.25", data={"housingfund": {"account": "****9012", "pin": "482915"},
+    ivr_call("1796154447.25", data={"housingfund": {"account": "********9012", "pin": "482915"},
                                     "PIN": "482915", "query_password": "771203", "note": "******"})
     connect("1796154447.25")
     call = db.session.scalar(select(DeskCall))
     html = log_in(app, agent).get(f"/desk/calls/{call.id}/pop").get_data(as_text=True)
-    assert "****9012" in html
-    for secret in ("482915", "771203", "housingfund.pin", "query_password", "******"):
+    assert "********9012" in html
+    for secret in ("482915", "771203", "housingfund.pin", "query_password", "<dt>note</dt>", "<dd>******</dd>"):
         assert secret not in html, secret
 
 
@@ -174,3 +174,25 @@ def test_another_agent_cannot_read_the_pop_a_team_lead_can(app, make_agent, make
     call = db.session.scalar(select(DeskCall))
     assert log_in(app, other).get(f"/desk/calls/{call.id}/pop").status_code == 404
     assert log_in(app, make_user("teamlead")).get(f"/desk/calls/{call.id}/pop").status_code == 200
+
+
+def test_the_ivr_record_is_found_by_postline_call_id_when_the_uniqueid_differs(make_agent):
+    make_agent("8001")
+    record = ivr_call("1796150000.01")  # the IVR's channel; the queue saw a Local channel
+    connect("1796154447.28", POSTLINE_CALL_ID=str(record.id))
+    assert db.session.scalar(select(DeskCall)).call_id == record.id
+
+
+def test_a_failing_plugin_costs_its_panels_never_the_pop(app, make_agent, monkeypatch):
+    from app.agents import pop
+    from app.pluginhost import PluginError
+
+    def broken(*_args, **_kwargs):
+        raise PluginError("plugin 'ems': hook postline_screen_pop failed: timeout")
+
+    monkeypatch.setattr(pop, "collect", broken)
+    agent = make_agent("8001")
+    connect("1796154447.29", caller="13911113333")
+    call = db.session.scalar(select(DeskCall))
+    response = log_in(app, agent).get(f"/desk/calls/{call.id}/pop")
+    assert response.status_code == 200 and "13911113333" in response.get_data(as_text=True)
