@@ -169,6 +169,8 @@ class Defaults:
     #: A stream ends after this long (seconds) and the browser reconnects where it stopped
     #: (Last-Event-ID): a restarted web process is never left with hour-old requests.
     LIVE_STREAM_MAX_SECONDS = 3600.0
+    #: Live events are kept this long (hours), then the worker forgets them.
+    LIVE_KEEP_HOURS = 24.0
     #: Threads per gunicorn web worker: each open live stream holds one while it waits.
     WEB_THREADS = 64
 

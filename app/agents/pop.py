@@ -34,6 +34,7 @@ from app.pluginhost import collect
 from app.pluginhost.registry import PluginError
 from app.tickets.models import WorkOrder
 from app.tickets.states import OPEN_STATES
+from app.tickets.types import all_types
 
 log = logging.getLogger("postline.agents")
 
@@ -201,7 +202,8 @@ def _orders(customer: Customer | None, forms: list[str], open_only: bool) -> lis
     else:
         query = query.where(WorkOrder.state.not_in(sorted(OPEN_STATES)))
     limit = MOST_ORDERS if open_only else MOST_HISTORY
-    return list(db.session.scalars(query.order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc()).limit(limit)))
+    query = query.order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
 
 
 def _recent_calls(forms: list[str], record: CallRecord | None) -> list[PastCall]:
@@ -210,7 +212,8 @@ def _recent_calls(forms: list[str], record: CallRecord | None) -> list[PastCall]
     query = select(CallRecord).where(CallRecord.caller.in_(forms))
     if record is not None:
         query = query.where(CallRecord.id != record.id)
-    calls = db.session.scalars(query.order_by(CallRecord.started_at.desc(), CallRecord.id.desc()).limit(MOST_HISTORY))
+    query = query.order_by(CallRecord.started_at.desc(), CallRecord.id.desc()).limit(MOST_HISTORY)
+    calls = db.session.scalars(query)
     return [PastCall(c.started_at, c.line, str(OUTCOME_TITLES.get(c.outcome, c.outcome)), c.agent) for c in calls]
 
 
@@ -219,7 +222,9 @@ def _transfer(call: DeskCall) -> Transfer | None:
     if before is None:
         return None
     agent = db.session.get(User, before.agent_id)
-    return Transfer(agent=(agent.display_name or agent.username) if agent else "", ticket_type=before.ticket_type,
+    types = all_types() if before.ticket_type else {}
+    kind = str(types[before.ticket_type].title) if before.ticket_type in types else before.ticket_type
+    return Transfer(agent=(agent.display_name or agent.username) if agent else "", ticket_type=kind,
                     notes=before.notes, resolved=before.resolved, desk_call_id=before.id)
 
 

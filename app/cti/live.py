@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, select
 
 from app.cti import wakeup
 from app.cti.models import LiveEvent
 from app.extensions import db
+from app.timeutil import utcnow
 
 
 def agent_topic(user_id: int) -> str:
@@ -46,3 +49,13 @@ def latest_id() -> int:
 
 def payload_of(event: LiveEvent) -> dict[str, Any]:
     return json.loads(event.payload or "{}")
+
+
+def purge_old_events() -> int:
+    """The worker's job: forget live events older than ``LIVE_KEEP_HOURS`` (a desk that was
+    away longer reloads its page, which shows the state of now). Returns how many went."""
+    hours = float(current_app.config.get("LIVE_KEEP_HOURS") or 24)
+    cutoff = utcnow() - timedelta(hours=hours)
+    gone = db.session.execute(delete(LiveEvent).where(LiveEvent.at < cutoff)).rowcount
+    db.session.commit()
+    return gone or 0

@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select
 
 from app.agents.models import MANUAL, DeskCall
+from app.audit.models import AuditLog
 from app.cti import events
 from app.customers.models import Customer
 from app.extensions import db
@@ -85,6 +86,8 @@ def test_new_call_opens_a_manual_call_recognising_the_customer(app, make_agent):
     call = db.session.scalar(select(DeskCall))
     assert (call.direction, call.agent_id, call.customer_id) == (MANUAL, agent.id, customer.id)
     assert call.answered_at is not None and call.call_id is None
+    logged = db.session.scalar(select(AuditLog).where(AuditLog.object_type == "desk_call"))
+    assert (logged.action, logged.object_id, logged.actor) == ("create", str(call.id), agent.username)
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "赵六" in html and "手工录入" in html
 

@@ -158,12 +158,12 @@ def test_the_transferred_call_shows_the_summary_so_far(app, make_agent):
     first.display_name = "李四"
     connect("1796154447.26")
     before = db.session.scalar(select(DeskCall))
-    before.notes = "客户要求改投地址"
+    before.notes, before.ticket_type = "客户要求改投地址", "complaint"
     complete("1796154447.26")
     connect("1796154447.26", extension="8002")
     call = db.session.scalar(select(DeskCall).where(DeskCall.agent_id == second.id))
     html = log_in(app, second).get(f"/desk/calls/{call.id}/pop").get_data(as_text=True)
-    assert "李四" in html and "客户要求改投地址" in html and "转接自" in html
+    assert "李四" in html and "客户要求改投地址" in html and "转接自" in html and "投诉" in html
     assert first.id != second.id
 
 

@@ -205,3 +205,16 @@ def test_redis_pub_sub_wakes_the_streams_of_another_process(app, other_app, make
     app.config["LIVE_REDIS_URL"] = REDIS_URL  # the publishing side sends its wake-ups to Redis
     web2 = _cross_process(app, other_app, make_agent, LIVE_REDIS_URL=REDIS_URL, LIVE_BACKEND="redis")
     assert wakeup.backend_name(web2) == wakeup.REDIS
+
+
+def test_the_worker_forgets_live_events_older_than_a_day(app):
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+
+    old = live.publish("team", "state", {"old": True})
+    old.at = utcnow() - timedelta(hours=25)
+    new = live.publish("team", "state", {"old": False})
+    db.session.commit()
+    assert live.purge_old_events() == 1
+    assert [e.id for e in live.since(["team"], 0)] == [new.id]
