@@ -161,8 +161,9 @@ class Defaults:
     LIVE_BACKEND = ""
     #: Redis pub/sub for the wake-ups (``redis://127.0.0.1:6379/0``); empty: not used.
     LIVE_REDIS_URL = ""
-    #: Polling backend: how often (seconds) one thread per web process looks for new events.
-    LIVE_POLL_SECONDS = 1.0
+    #: Polling backend: how often (seconds) one thread per web process looks for new events
+    #: (the pop must reach the agent within a second, its fetch included).
+    LIVE_POLL_SECONDS = 0.5
     #: A comment line on every idle stream this often (seconds): keeps proxies from closing
     #: it and finds browsers that went away.
     LIVE_HEARTBEAT_SECONDS = 15.0

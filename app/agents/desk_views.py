@@ -34,7 +34,8 @@ def desk() -> str:
     return render_template("agents/desk.html", pop=pops.build(current) if current else None, current=current,
                            recent=recent, call_page=call_page, new_order_url=new_order_url,
                            callbacks_url=_first_url("agents.callbacks", "tickets.callback_list"),
-                           topics=live.agent_topic(current_user.id))
+                           topics=live.agent_topic(current_user.id),
+                           agent_status=db.session.get(AgentStatus, current_user.id))
 
 
 @bp.route("/calls/<int:call_id>/pop")

@@ -213,7 +213,7 @@ class Listener(threading.Thread):
 
 class PollListener(Listener):
     def listen(self) -> None:
-        interval = float(self.app.config.get("LIVE_POLL_SECONDS") or 1.0)
+        interval = float(self.app.config.get("LIVE_POLL_SECONDS") or 0.5)
         seen: set[int] = set()
         with self.app.app_context():
             try:
