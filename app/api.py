@@ -29,6 +29,7 @@ from app.declarations import (
     PostcodeAnswer,
     Prompt,
     Report,
+    ScreenPopPanel,
     Setting,
     TicketType,
     TimelineEntry,
@@ -58,4 +59,6 @@ __all__ = [
     "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
     "send_message",
     "PostcodeAnswer",
+    # the agent desk
+    "ScreenPopPanel",
 ]

@@ -181,6 +181,27 @@ class Defaults:
     SMTP_FROM = ""
     SMTP_TIMEOUT = 30
 
+    # Live pages (screen pop, agent states) by server-sent events (docs/agent-desk.md).
+    #: How a web process learns of new live events: "" chooses (Redis when LIVE_REDIS_URL
+    #: is set, else PostgreSQL LISTEN/NOTIFY on PostgreSQL, else polling), or one of
+    #: "redis", "postgresql", "poll".
+    LIVE_BACKEND = ""
+    #: Redis pub/sub for the wake-ups (``redis://127.0.0.1:6379/0``); empty: not used.
+    LIVE_REDIS_URL = ""
+    #: Polling backend: how often (seconds) one thread per web process looks for new events
+    #: (the pop must reach the agent within a second, its fetch included).
+    LIVE_POLL_SECONDS = 0.5
+    #: A comment line on every idle stream this often (seconds): keeps proxies from closing
+    #: it and finds browsers that went away.
+    LIVE_HEARTBEAT_SECONDS = 15.0
+    #: A stream ends after this long (seconds) and the browser reconnects where it stopped
+    #: (Last-Event-ID): a restarted web process is never left with hour-old requests.
+    LIVE_STREAM_MAX_SECONDS = 3600.0
+    #: Live events are kept this long (hours), then the worker forgets them.
+    LIVE_KEEP_HOURS = 24.0
+    #: Threads per gunicorn web worker: each open live stream holds one while it waits.
+    WEB_THREADS = 64
+
 
 class SettingError(ValueError):
     """An environment variable holds a value its setting cannot take (one line: which

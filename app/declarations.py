@@ -281,3 +281,19 @@ class AmiEvent:
 
     def get(self, key: str, default: str = "") -> str:
         return self.headers.get(key, default)
+
+
+@dataclass
+class ScreenPopPanel:
+    """A panel of the agent's screen pop (``postline_screen_pop``): what the plugin knows
+    of this caller. Either ``rows`` of (label, value) text, or a Jinja ``template`` of the
+    plugin's (rendered with ``context``, autoescaped); never raw HTML, so a caller's data
+    cannot inject markup into the agent's page."""
+
+    name: str
+    title: str
+    rows: Sequence[tuple[str, str]] = ()
+    template: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    weight: int = 100
+    plugin: str = ""

@@ -28,12 +28,14 @@ from app.declarations import (
     PostcodeAnswer,
     Prompt,
     Report,
+    ScreenPopPanel,
     Setting,
     TicketType,
     TimelineEntry,
 )
 
 if TYPE_CHECKING:
+    from app.agents.models import DeskCall
     from app.calls.models import CallRecord
     from app.customers.models import Customer
     from app.ivr.models import Voicemail
@@ -162,3 +164,9 @@ def postline_ami_event(event: AmiEvent) -> None:
     event, in order; ``event.name`` says which). Agent states, the screen pop and the live
     queue figures are built on it; a plugin may follow calls the same way. Keep it quick:
     the next event waits."""
+
+
+@hookspec
+def postline_screen_pop(call: DeskCall) -> list[ScreenPopPanel]:
+    """Panels for the agent's screen pop of the desk ``call`` (its caller, customer and IVR
+    record): what the plugin knows of this caller, e.g. his parcels in transit."""

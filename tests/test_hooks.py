@@ -37,6 +37,7 @@ from app.api import (
     PluginBlueprint,
     Prompt,
     Report,
+    ScreenPopPanel,
     Setting,
     TicketType,
     TimelineEntry,
@@ -264,6 +265,13 @@ class TestPlugin:
         if self.fail_when_calls_end:
             raise RuntimeError("the survey statistics are down")
 
+
+    @hookimpl
+    def postline_screen_pop(self, call: Any) -> list[ScreenPopPanel]:
+        if not call.caller.startswith("139"):
+            return []
+        return [ScreenPopPanel("testplug.parcels", "Parcels in transit",
+                               rows=[("EA123456789CN", "<b>out for delivery</b>")], weight=10)]
 
     @hookimpl
     def postline_ami_event(self, event: Any) -> None:
@@ -701,3 +709,19 @@ def test_hook_postline_voicemail_links(app, client_as):
     assert f"/testplug/callbacks/{second.id}" not in page  # the plugin links only what it knows
     order = db.session.scalar(select(WorkOrder).where(WorkOrder.voicemail_id == first.id))
     assert f'href="/tickets/{order.number}"' in page  # and the core links each message's order
+
+
+def test_hook_postline_screen_pop(app, client_as):
+    from app.agents.models import DeskCall
+    from app.auth.models import User
+
+    client = client_as("agent")
+    agent = db.session.scalar(select(User).where(User.username == client.username))
+    known = DeskCall(agent_id=agent.id, caller="13912345678", direction="manual", answered_at=api.utcnow())
+    unknown = DeskCall(agent_id=agent.id, caller="13800000001", direction="manual", answered_at=api.utcnow())
+    db.session.add_all([known, unknown])
+    db.session.commit()
+    page = _html(client.get(f"/desk/calls/{known.id}/pop"))
+    assert 'data-panel="testplug.parcels"' in page and "Parcels in transit" in page and "EA123456789CN" in page
+    assert "&lt;b&gt;out for delivery&lt;/b&gt;" in page and "<b>out" not in page  # plugin text is escaped
+    assert "testplug.parcels" not in _html(client.get(f"/desk/calls/{unknown.id}/pop"))

@@ -1,6 +1,7 @@
 """The agent desk's declarations: the service forms page, the agent's state control, the
 team lead's live view, the administrator's agents and pause reasons, the ACW limit job,
-what Asterisk reports about agents, and the demo agents."""
+what Asterisk reports about agents, the desk with its live stream and screen pop, and the
+demo agents."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -11,9 +12,12 @@ from app.agents import (  # noqa: F401 (models, and views that add their pages t
     asterisk_states,
     call_views,
     demo,
+    desk_views,
     models,
     queue_models,
+    screen_pop,
     state_views,
+    stream_views,
     team_views,
     views,
 )
@@ -33,7 +37,8 @@ def postline_permissions() -> list[Permission]:
 
 @hookimpl
 def postline_nav_items() -> list[NavItem]:
-    return [NavItem("desk.forms", _l("Service forms"), "agents.forms", "desk.forms", "desk", 20),
+    return [NavItem("desk.desk", _l("Agent desk"), "agents.desk", "desk.use", "desk", 1),
+            NavItem("desk.forms", _l("Service forms"), "agents.forms", "desk.forms", "desk", 20),
             NavItem("desk.team", _l("My team"), "agents.team_view", "desk.team", "desk", 30),
             NavItem("desk.admin_agents", _l("Agents"), "agents.admin_agents", admin_views.ADMIN, "admin", 30),
             NavItem("desk.admin_pause_reasons", _l("Pause reasons"), "agents.admin_pause_reasons",
@@ -59,4 +64,8 @@ def postline_demo_data() -> list[DemoData]:
 
 @hookimpl
 def postline_ami_event(event: AmiEvent) -> None:
+    """Each part of the desk takes the events it handles, in turn; none of them commits
+    (the worker does, after each event). The screen pop first: it records the agent on the
+    call, which the states part then leaves alone."""
+    screen_pop.on_event(event)
     asterisk_states.on_event(event)

@@ -1,11 +1,11 @@
 """The CTI room's declarations: its tables, the administrators' page on the AMI link and
-its menu entry."""
+its menu entry, and the worker's job that keeps the live-event log short."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.cti import models, views  # noqa: F401 (models: the room's tables)
-from app.declarations import NavItem, Permission, PluginBlueprint
+from app.cti import live, models, views  # noqa: F401 (models: the room's tables)
+from app.declarations import Job, NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
 
@@ -22,3 +22,6 @@ def postline_nav_items() -> list[NavItem]:
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
     return [PluginBlueprint("cti", views.bp)]
+def postline_jobs() -> list[Job]:
+    return [Job("live_events_purge", live.purge_old_events, "interval", {"hours": 1},
+                title=_l("Forget old live events"))]

@@ -33,7 +33,9 @@ def run_web(app: Flask, host: str | None, port: int | None, workers: int, dev: b
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
+            # Every agent's desk keeps a live stream open (a waiting thread each, no
+            # database connection): threads, not one sync worker per agent.
+            self.cfg.set("threads", int(app.config.get("WEB_THREADS") or 64))
             self.cfg.set("accesslog", "-")
             self.cfg.set("logger_class", GunicornLogger)
             self.cfg.set("proc_name", "postline-web")
