@@ -1,0 +1,75 @@
+"""call-back tasks for callers who waited for us, not only for work-order feedback
+
+Revision ID: 31e4e6b8c1c2
+Revises: 1d68048ea31c
+Create Date: 2026-12-02 05:09:16
+
+ticket_callback: order_id becomes optional (a caller's task has no order); new columns
+source and sources (the tasks there are: "feedback"), call_id, voicemail_id (unique: one
+task per voice message), queue, caller_name (""), customer_id, max_attempts and
+retry_minutes (NULL: the site's settings, as before), desk_call_id (the last click-to-call);
+an index on phone (one open task per caller's number is looked up by it).
+ticket_callback_attempt gains desk_call_id. Downgrade drops them; it fails while a task
+without an order exists (order_id is required again), which is what it should do.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '31e4e6b8c1c2'
+down_revision = '1d68048ea31c'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('ticket_callback', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.String(length=16), server_default='feedback', nullable=False))
+        batch_op.add_column(sa.Column('sources', sa.String(length=120), server_default='feedback', nullable=False))
+        batch_op.add_column(sa.Column('call_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('voicemail_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('queue', sa.String(length=64), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('caller_name', sa.String(length=100), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('max_attempts', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('retry_minutes', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('desk_call_id', sa.Integer(), nullable=True))
+        batch_op.alter_column('order_id', existing_type=sa.INTEGER(), nullable=True)
+        batch_op.create_index(batch_op.f('ix_ticket_callback_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_callback_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_callback_phone'), ['phone'], unique=False)
+        batch_op.create_unique_constraint(batch_op.f('uq_ticket_callback_voicemail_id'), ['voicemail_id'])
+        batch_op.create_foreign_key(batch_op.f('fk_ticket_callback_customer_id_customer'), 'customer',
+                                    ['customer_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_ticket_callback_desk_call_id_desk_call'), 'desk_call',
+                                    ['desk_call_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_ticket_callback_voicemail_id_ivr_voicemail'), 'ivr_voicemail',
+                                    ['voicemail_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_ticket_callback_call_id_ivr_call'), 'ivr_call',
+                                    ['call_id'], ['id'])
+
+    with op.batch_alter_table('ticket_callback_attempt', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('desk_call_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_ticket_callback_attempt_desk_call_id'), ['desk_call_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_ticket_callback_attempt_desk_call_id_desk_call'), 'desk_call',
+                                    ['desk_call_id'], ['id'])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('ticket_callback_attempt', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_ticket_callback_attempt_desk_call_id_desk_call'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_ticket_callback_attempt_desk_call_id'))
+        batch_op.drop_column('desk_call_id')
+
+    with op.batch_alter_table('ticket_callback', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_ticket_callback_call_id_ivr_call'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_ticket_callback_voicemail_id_ivr_voicemail'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_ticket_callback_desk_call_id_desk_call'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_ticket_callback_customer_id_customer'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('uq_ticket_callback_voicemail_id'), type_='unique')
+        batch_op.drop_index(batch_op.f('ix_ticket_callback_phone'))
+        batch_op.drop_index(batch_op.f('ix_ticket_callback_customer_id'))
+        batch_op.drop_index(batch_op.f('ix_ticket_callback_call_id'))
+        batch_op.alter_column('order_id', existing_type=sa.INTEGER(), nullable=False)
+        for column in ('desk_call_id', 'retry_minutes', 'max_attempts', 'customer_id', 'caller_name', 'queue',
+                       'voicemail_id', 'call_id', 'sources', 'source'):
+            batch_op.drop_column(column)
