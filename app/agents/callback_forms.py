@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.tickets.callback_models import BUSY, LEFT_MESSAGE, NO_ANSWER, REACHED, WRONG_NUMBER
@@ -16,7 +17,7 @@ DESK_OUTCOMES = {REACHED: _l("Reached"), NO_ANSWER: _l("No answer"), BUSY: _l("B
 
 
 class DeskOutcomeForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=list(DESK_OUTCOMES.items()),
+    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(code, title) for code, title in DESK_OUTCOMES.items()],
                           validators=[DataRequired(_l("Please say whether the customer was reached."))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     attempts = HiddenField(validators=[Optional(), Regexp(r"^\d{1,6}$")])
