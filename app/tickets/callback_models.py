@@ -53,7 +53,6 @@ class CallbackTask(db.Model):
     #: Every source that asked for this task, comma-separated, first one first.
     sources: Mapped[str] = mapped_column(String(120), default="")
     call_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_call.id"), index=True)
-    voicemail_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_voicemail.id"), unique=True)
     queue: Mapped[str] = mapped_column(String(64), default="")
     caller_name: Mapped[str] = mapped_column(String(100), default="")
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -102,6 +101,17 @@ class CallbackAttempt(db.Model):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_call.id"), index=True)
     #: The desk call of a click-to-call try (the agents room's ``desk_call``).
     desk_call_id: Mapped[int | None] = mapped_column(ForeignKey("desk_call.id"), index=True)
+
+
+class CallbackVoicemail(db.Model):
+    """A voice message that became (part of) a call-back task instead of a work order: one
+    row per message (its primary key), so a message is converted once however often the
+    sweep runs, and a caller's several messages all point at his one open task."""
+
+    __tablename__ = "ticket_callback_voicemail"
+
+    voicemail_id: Mapped[int] = mapped_column(ForeignKey("ivr_voicemail.id"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("ticket_callback.id"), index=True)
 
 
 def open_task_of(order: WorkOrder) -> CallbackTask | None:

@@ -111,8 +111,7 @@ def create_task(order: WorkOrder, user: User, *, phone: str, due_at: datetime | 
 
 
 def request_callback(phone: str, source: str, *, queue: str = "", call_id: int | None = None,
-                     voicemail_id: int | None = None, caller_name: str = "", note: str = "",
-                     actor: str = "system") -> CallbackTask | None:
+                     caller_name: str = "", note: str = "", actor: str = "system") -> CallbackTask | None:
     """A caller at ``phone`` waits to be called back (``source``: abandoned, timeout, ivr,
     voicemail). His open task gets the new reason if he has one; otherwise a task is made
     for the pool, due now, under the site's retry policy. ``None`` when the number is not
@@ -127,7 +126,7 @@ def request_callback(phone: str, source: str, *, queue: str = "", call_id: int |
         customer_id = profile(number).customer_id
         customer = db.session.get(Customer, customer_id) if customer_id else None
         task = CallbackTask(phone=number, source=source, sources=source, due_at=utcnow(), state=OPEN,
-                            queue=queue[:64], call_id=call_id, voicemail_id=voicemail_id,
+                            queue=queue[:64], call_id=call_id,
                             caller_name=(caller_name or (customer.name if customer else ""))[:100],
                             customer_id=customer.id if customer else None, note=note.strip(),
                             max_attempts=max(1, int(current_app.config["CALLBACK_ATTEMPTS"])),
@@ -135,20 +134,17 @@ def request_callback(phone: str, source: str, *, queue: str = "", call_id: int |
                             created_by=actor, created_at=utcnow())
         db.session.add(task)
     else:
-        _merge(task, source, queue=queue, call_id=call_id, voicemail_id=voicemail_id, note=note)
+        _merge(task, source, queue=queue, call_id=call_id, note=note)
     db.session.flush()
     return task
 
 
-def _merge(task: CallbackTask, source: str, *, queue: str, call_id: int | None, voicemail_id: int | None,
-           note: str) -> None:
+def _merge(task: CallbackTask, source: str, *, queue: str, call_id: int | None, note: str) -> None:
     """Another reason for the same open task: noted, and what the task lacked filled in."""
     if source not in task.source_list:
         task.sources = ",".join([*task.source_list, source])
     task.queue = task.queue or queue[:64]
     task.call_id = task.call_id or call_id
-    if voicemail_id and not task.voicemail_id:
-        task.voicemail_id = voicemail_id
     if note.strip():
         task.note = f"{task.note}\n{note.strip()}".strip()
 

@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from flask import current_app
 
 from app.agents import callback_dispatch, states
@@ -201,3 +202,65 @@ def test_reached_is_done_and_a_wrong_number_ends_the_task_at_once(make_agent):
     db.session.commit()
     assert (reached.state, wrong.state) == (DONE, UNREACHABLE)
     assert reached.tries[0].note == "已解答"
+
+
+# --- voice messages -----------------------------------------------------------------------------
+
+def _message_line(call_back: bool):
+    from app.ivr.models import IVRLine
+    from app.tickets.models import VoicemailRoute
+
+    line = IVRLine(number="11185", name="11185", queue="postline-11185")
+    db.session.add(line)
+    db.session.flush()
+    db.session.add(VoicemailRoute(line_id=line.id, type_code="consult", call_back=call_back))
+    db.session.commit()
+
+
+def _leave(caller: str):
+    from app.ivr.models import Voicemail
+    from app.pluginhost import notify
+
+    message = Voicemail(line="11185", caller=caller, duration_s=7, path="")
+    db.session.add(message)
+    db.session.commit()
+    notify("postline_voicemail_left", message=message)
+    return message
+
+
+def _orders() -> int:
+    from app.tickets.models import WorkOrder
+
+    return len(db.session.scalars(select(WorkOrder)).all())
+
+
+def test_a_voice_message_on_a_line_that_calls_back_joins_the_callers_task_not_an_order(app):
+    from app.tickets import voicemail
+
+    _message_line(call_back=True)
+    queue_exit(CALLER, "TIMEOUT")  # he timed out in the queue, then left a message
+    _leave(CALLER)
+    _leave(CALLER)
+    (task,) = tasks()
+    assert task.source_list == ["timeout", "voicemail"] and _orders() == 0
+    assert voicemail.convert_waiting() == 0  # the sweep finds nothing left to do
+    withheld = _leave("")  # nobody to ring: an order as on any line
+    assert _orders() == 1 and len(tasks()) == 1 and withheld.id
+
+
+def test_a_voice_message_on_a_line_that_makes_orders_makes_no_task(app):
+    _message_line(call_back=False)
+    _leave(CALLER)
+    assert tasks() == [] and _orders() == 1
+
+
+def test_the_sweep_calls_back_a_message_the_hook_missed(app, monkeypatch):
+    from app.tickets import voicemail
+
+    _message_line(call_back=True)
+    monkeypatch.setattr("app.tickets.hooks.voicemail.handle", lambda message: None)  # the hook failed
+    _leave(CALLER)
+    assert tasks() == []
+    monkeypatch.undo()
+    assert voicemail.convert_waiting() == 1 and voicemail.convert_waiting() == 0
+    assert [t.source for t in tasks()] == ["voicemail"] and _orders() == 0
