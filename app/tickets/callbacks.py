@@ -32,15 +32,14 @@ from app.auth.models import User
 from app.auth.permissions import has_permission
 from app.calls.callers import profile
 from app.calls.models import CallRecord
+from app.customers.models import Customer
 from app.extensions import db
 from app.notify.addresses import digits, phone_problem
-from app.customers.models import Customer
 from app.tickets.callback_models import (
     CALLER_SOURCES,
     CANCELLED,
     DONE,
     FEEDBACK,
-    NOT_REACHED,
     OPEN,
     OUTCOMES,
     REACHED,

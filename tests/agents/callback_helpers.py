@@ -1,31 +1,16 @@
-"""What the call-back tests share: a logged-in client for a user, the AMI events Asterisk
-sends about a queued caller, and the AMI actions PostLine asked for."""
+"""What the call-back tests share: the AMI events Asterisk sends about a queued caller,
+the tasks there are, and the AMI actions PostLine asked for."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from app.cti.events import dispatch
 from app.cti.models import CtiAction
 from app.extensions import db
-from app.testing import submit
-from app.testing.pytest_plugin import TEST_PASSWORD
 from app.tickets.callback_models import CallbackTask
-
-
-@pytest.fixture
-def client_for(app):
-    """``client_for(user)`` → a test client logged in as ``user``."""
-
-    def log_in(user):
-        client = app.test_client()
-        assert submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD}).status_code == 302
-        return client
-
-    return log_in
 
 
 def abandon(number: str, held: int, queue: str = "postline-11185", uniqueid: str = "1796154447.18") -> None:

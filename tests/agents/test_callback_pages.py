@@ -9,7 +9,7 @@ from app.agents import callback_views
 from app.extensions import db
 from app.testing import submit
 from app.tickets import callbacks
-from tests.agents.callback_helpers import abandon, client_for, queue_exit, tasks  # noqa: F401
+from tests.agents.callback_helpers import abandon, queue_exit, tasks
 
 
 def _html(response) -> str:

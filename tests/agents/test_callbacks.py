@@ -8,8 +8,8 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 from flask import current_app
+from sqlalchemy import select
 
 from app.agents import callback_dispatch, states
 from app.agents.models import PAUSED, READY
@@ -28,7 +28,7 @@ from app.tickets.callback_models import (
     WRONG_NUMBER,
 )
 from app.timeutil import utcnow
-from tests.agents.callback_helpers import abandon, client_for, join, queue_exit, tasks  # noqa: F401
+from tests.agents.callback_helpers import abandon, join, queue_exit, tasks
 
 CALLER = "13900139000"
 

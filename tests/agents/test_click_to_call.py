@@ -10,7 +10,7 @@ from app.customers.models import Customer
 from app.extensions import db
 from app.testing import submit
 from app.tickets.callback_models import CallbackTask
-from tests.agents.callback_helpers import abandon, client_for, sent, tasks  # noqa: F401
+from tests.agents.callback_helpers import abandon, sent, tasks
 
 
 def _dial(client, page="/desk/callbacks", **data):
@@ -79,3 +79,19 @@ def test_a_referrer_from_another_site_is_not_followed(make_agent, client_for):
     response = submit(client, "/desk/dial", {"number": "02088886666"}, page="/desk/callbacks",
                       headers={"Referer": "http://evil.example/steal"})
     assert response.location.endswith("/desk/callbacks")
+
+
+def test_phone_numbers_on_customer_and_work_order_pages_are_click_to_call(make_agent, make_user, client_for):
+    from app.tickets.register import register
+
+    customer = Customer(name="王女士", phone="13900139000")
+    db.session.add(customer)
+    db.session.commit()
+    order = register(make_user("agent"), type_code="query", subject="查询邮件", customer_id=customer.id)
+    db.session.commit()
+    desk = client_for(make_agent("8008"))
+    for page in (f"/customers/{customer.id}", f"/tickets/{order.number}"):
+        html = desk.get(page).get_data(as_text=True)
+        assert 'data-dial="13900139000"' in html and 'action="/desk/dial"' in html, page
+    html = client_for(make_user("manager")).get(f"/customers/{customer.id}").get_data(as_text=True)
+    assert "13900139000" in html and "data-dial" not in html
