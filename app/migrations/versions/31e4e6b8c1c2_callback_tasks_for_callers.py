@@ -14,6 +14,9 @@ ticket_voicemail_route gains call_back (false: every line's messages still becom
 Downgrade drops them; it fails while a task without an order exists (order_id is required
 again), which is what it should do.
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,8 +26,24 @@ branch_labels = None
 depends_on = None
 
 
+@contextmanager
+def _tries_set_aside() -> Iterator[None]:
+    """On SQLite, making order_id optional copies ticket_callback, and dropping the old copy
+    under the tries' foreign key fails while tries exist: they wait in a side table
+    meanwhile (the tasks keep their ids). PostgreSQL alters the table in place."""
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        op.execute('CREATE TABLE _callback_tries_aside AS SELECT * FROM ticket_callback_attempt')
+        op.execute('DELETE FROM ticket_callback_attempt')
+    yield
+    if sqlite:
+        columns = ', '.join(c['name'] for c in sa.inspect(op.get_bind()).get_columns('_callback_tries_aside'))
+        op.execute(f'INSERT INTO ticket_callback_attempt ({columns}) SELECT {columns} FROM _callback_tries_aside')
+        op.execute('DROP TABLE _callback_tries_aside')
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('ticket_callback', schema=None) as batch_op:
+    with _tries_set_aside(), op.batch_alter_table('ticket_callback', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sa.String(length=16), server_default='feedback', nullable=False))
         batch_op.add_column(sa.Column('sources', sa.String(length=120), server_default='feedback', nullable=False))
         batch_op.add_column(sa.Column('call_id', sa.Integer(), nullable=True))
@@ -75,7 +94,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ticket_callback_attempt_desk_call_id'))
         batch_op.drop_column('desk_call_id')
 
-    with op.batch_alter_table('ticket_callback', schema=None) as batch_op:
+    with _tries_set_aside(), op.batch_alter_table('ticket_callback', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_ticket_callback_call_id_ivr_call'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_ticket_callback_desk_call_id_desk_call'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_ticket_callback_customer_id_customer'), type_='foreignkey')
