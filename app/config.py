@@ -120,6 +120,19 @@ class Defaults:
     #: before the next try after one that did not reach the customer.
     TICKET_CALLBACK_ATTEMPTS = 3
     TICKET_CALLBACK_RETRY_MINUTES = 60
+    #: Callers waiting for us (abandoned or timed-out queue calls, "call me back" in the
+    #: IVR, voice messages called back; docs/callbacks.md): tries before a task is closed
+    #: as unreachable, and the minutes between two tries.
+    CALLBACK_ATTEMPTS = 3
+    CALLBACK_RETRY_MINUTES = 30
+    #: A caller who hung up in the queue sooner than this (seconds) is not called back: a
+    #: short abandon (a wrong number, a change of mind), as the service level ignores it.
+    CALLBACK_SHORT_ABANDON_SECONDS = 5
+    #: Tasks the worker gives one ready agent at a time (he may take more from the pool).
+    CALLBACK_PER_AGENT = 1
+    #: The dialplan context click-to-call's Originate sends the answered agent's phone to
+    #: (dialplan/extensions_postline.conf), the number being the extension.
+    CALLBACK_DIAL_CONTEXT = "postline-click-to-call"
 
     # The agent desk (docs/agent-desk.md).
     #: After-call work ends by itself after this many seconds (the agent is made ready

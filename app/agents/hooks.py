@@ -11,6 +11,10 @@ from app.agents import (  # noqa: F401 (models, and views that add their pages t
     admin_views,
     asterisk_states,
     call_views,
+    callback_dispatch,
+    callback_events,
+    callback_requests,
+    callback_views,
     demo,
     desk_views,
     models,
@@ -21,6 +25,7 @@ from app.agents import (  # noqa: F401 (models, and views that add their pages t
     team_views,
     views,
 )
+from app.calls.models import CallRecord
 from app.declarations import AmiEvent, DemoData, Job, NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
@@ -39,6 +44,7 @@ def postline_permissions() -> list[Permission]:
 def postline_nav_items() -> list[NavItem]:
     return [NavItem("desk.desk", _l("Agent desk"), "agents.desk", "desk.use", "desk", 1),
             NavItem("desk.forms", _l("Service forms"), "agents.forms", "desk.forms", "desk", 20),
+            NavItem("desk.callbacks", _l("Callbacks"), "agents.callbacks_page", "desk.use", "desk", 22),
             NavItem("desk.team", _l("My team"), "agents.team_view", "desk.team", "desk", 30),
             NavItem("desk.admin_agents", _l("Agents"), "agents.admin_agents", admin_views.ADMIN, "admin", 30),
             NavItem("desk.admin_pause_reasons", _l("Pause reasons"), "agents.admin_pause_reasons",
@@ -54,7 +60,9 @@ def postline_blueprints() -> list[PluginBlueprint]:
 @hookimpl
 def postline_jobs() -> list[Job]:
     return [Job("acw_limit", acw.end_overdue_job, "interval", {"seconds": acw.CHECK_SECONDS},
-                title=_l("End after-call work past its limit"))]
+                title=_l("End after-call work past its limit")),
+            Job("callback_spread", callback_dispatch.spread, "interval", {"minutes": 1},
+                title=_l("Give due callbacks to ready agents"))]
 
 
 @hookimpl
@@ -69,3 +77,9 @@ def postline_ami_event(event: AmiEvent) -> None:
     call, which the states part then leaves alone."""
     screen_pop.on_event(event)
     asterisk_states.on_event(event)
+    callback_events.on_event(event)
+
+
+@hookimpl
+def postline_call_ended(call: CallRecord) -> None:
+    callback_requests.from_ivr(call)

@@ -8,6 +8,13 @@ as on its page. A try that did not counts; the task waits ``TICKET_CALLBACK_RETR
 ``TICKET_CALLBACK_ATTEMPTS`` failed tries it is closed as unreachable and the order says so:
 then a person decides (record "not reached" as the feedback, or send a message).
 
+Tasks without an order are callers waiting for us (:func:`request_callback`: an abandoned
+or timed-out queue call, "call me back" in the IVR, a voice message): one open task per
+number, however often the caller tried, with every reason noted; reached closes it, a
+wrong number closes it at once, anything else is a failed try under the retry policy
+``CALLBACK_ATTEMPTS`` / ``CALLBACK_RETRY_MINUTES`` stored with the task. A caller who rings
+again while his task is open closes it (:func:`caller_called_again`).
+
 Two agents taking the same task, or recording the same try, at once: each step is one
 conditional ``UPDATE`` (the task still free, the tries still as the form showed them), so
 one of them is told and nothing is saved twice."""
@@ -23,17 +30,24 @@ from sqlalchemy.orm import attributes
 
 from app.auth.models import User
 from app.auth.permissions import has_permission
+from app.calls.callers import profile
 from app.calls.models import CallRecord
+from app.customers.models import Customer
 from app.extensions import db
 from app.notify.addresses import digits, phone_problem
 from app.tickets.callback_models import (
+    CALLER_SOURCES,
     CANCELLED,
-    NOT_REACHED,
+    DONE,
+    FEEDBACK,
     OPEN,
+    OUTCOMES,
     REACHED,
     UNREACHABLE,
+    WRONG_NUMBER,
     CallbackAttempt,
     CallbackTask,
+    open_caller_task,
     open_task_of,
 )
 from app.tickets.giving_back import may_give_back
@@ -45,12 +59,24 @@ WORK = "tickets.callbacks"
 MANAGE = "tickets.callbacks_manage"
 
 
-def max_attempts() -> int:
-    return max(1, int(current_app.config["TICKET_CALLBACK_ATTEMPTS"]))
+#: The note a task closed by the caller's new call gets.
+CALLED_AGAIN = "客户已再次来电"
 
 
-def retry_wait() -> timedelta:
-    return timedelta(minutes=max(0, int(current_app.config["TICKET_CALLBACK_RETRY_MINUTES"])))
+def max_attempts(task: CallbackTask | None = None) -> int:
+    """Tries allowed: the task's own policy, else the site's (feedback or caller tasks)."""
+    if task is not None and task.max_attempts:
+        return max(1, task.max_attempts)
+    key = "CALLBACK_ATTEMPTS" if task is not None and task.order_id is None else "TICKET_CALLBACK_ATTEMPTS"
+    return max(1, int(current_app.config[key]))
+
+
+def retry_wait(task: CallbackTask | None = None) -> timedelta:
+    if task is not None and task.retry_minutes is not None:
+        return timedelta(minutes=max(0, task.retry_minutes))
+    key = "CALLBACK_RETRY_MINUTES" if task is not None and task.order_id is None \
+        else "TICKET_CALLBACK_RETRY_MINUTES"
+    return timedelta(minutes=max(0, int(current_app.config[key])))
 
 
 def callback_agents() -> list[User]:
@@ -73,13 +99,70 @@ def create_task(order: WorkOrder, user: User, *, phone: str, due_at: datetime | 
     assignee = _agent(assignee_id)
     task = CallbackTask(order_id=order.id, phone=digits(phone), due_at=due_at or utcnow(),
                         assignee_id=assignee.id if assignee else None, state=OPEN, note=note.strip(),
-                        created_by=user.username, created_at=utcnow())
+                        created_by=user.username, created_at=utcnow(), source=FEEDBACK, sources=FEEDBACK,
+                        customer_id=order.customer_id, call_id=order.call_id)
     db.session.add(task)
     record(order, user, COMMENT, action="callback",
            text=_("Call-back task: ring %(phone)s from %(due)s (%(who)s).", phone=task.phone,
                   due=_when(task.due_at), who=_name(assignee)) + (f" {task.note}" if task.note else ""))
     db.session.flush()
     return task
+
+
+def request_callback(phone: str, source: str, *, queue: str = "", call_id: int | None = None,
+                     caller_name: str = "", note: str = "", actor: str = "system") -> CallbackTask | None:
+    """A caller at ``phone`` waits to be called back (``source``: abandoned, timeout, ivr,
+    voicemail). His open task gets the new reason if he has one; otherwise a task is made
+    for the pool, due now, under the site's retry policy. ``None`` when the number is not
+    one we can ring (withheld, an internal extension). Flushes, does not commit."""
+    if source not in CALLER_SOURCES:
+        raise ValueError(f"not a caller's source: {source}")
+    number = digits(phone)
+    if not number or phone_problem(number):
+        return None
+    task = open_caller_task(number)
+    if task is None:
+        customer_id = profile(number).customer_id
+        customer = db.session.get(Customer, customer_id) if customer_id else None
+        task = CallbackTask(phone=number, source=source, sources=source, due_at=utcnow(), state=OPEN,
+                            queue=queue[:64], call_id=call_id,
+                            caller_name=(caller_name or (customer.name if customer else ""))[:100],
+                            customer_id=customer.id if customer else None, note=note.strip(),
+                            max_attempts=max(1, int(current_app.config["CALLBACK_ATTEMPTS"])),
+                            retry_minutes=max(0, int(current_app.config["CALLBACK_RETRY_MINUTES"])),
+                            created_by=actor, created_at=utcnow())
+        db.session.add(task)
+    else:
+        _merge(task, source, queue=queue, call_id=call_id, note=note)
+    db.session.flush()
+    return task
+
+
+def _merge(task: CallbackTask, source: str, *, queue: str, call_id: int | None, note: str) -> None:
+    """Another reason for the same open task: noted, and what the task lacked filled in."""
+    if source not in task.source_list:
+        task.sources = ",".join([*task.source_list, source])
+    task.queue = task.queue or queue[:64]
+    task.call_id = task.call_id or call_id
+    if note.strip():
+        task.note = f"{task.note}\n{note.strip()}".strip()
+
+
+def caller_called_again(phone: str) -> list[CallbackTask]:
+    """The caller at ``phone`` is on the line again (he joined a queue): his open caller
+    tasks are done, noted :data:`CALLED_AGAIN`. Feedback tasks stay: they are about an
+    order, not about his waiting. Flushes, does not commit."""
+    number = digits(phone)
+    if not number:
+        return []
+    tasks = list(db.session.scalars(select(CallbackTask).where(
+        CallbackTask.phone == number, CallbackTask.state == OPEN, CallbackTask.order_id.is_(None))))
+    now = utcnow()
+    for task in tasks:
+        task.state, task.closed_at, task.taken_by_id, task.desk_call_id = DONE, now, None, None
+        task.note = f"{task.note}\n{CALLED_AGAIN}".strip()
+    db.session.flush()
+    return tasks
 
 
 def may_work(user: User, task: CallbackTask) -> bool:
@@ -110,13 +193,16 @@ def take(task: CallbackTask, user: User) -> None:
 
 def record_try(task: CallbackTask, user: User, *, outcome: str, seen_attempts: int | None = None,
                note: str = "", feedback: str = "", satisfaction: str = "",
-               retry_at: datetime | None = None, call_id: int | None = None) -> CallbackAttempt:
-    """One try of ``task`` by ``user`` and what came of it. Reached: the order's feedback is
-    recorded (which closes the task). Not reached: the try counts; the task waits, or is
-    closed as unreachable after the last allowed try. Flushes, does not commit."""
-    if outcome not in (REACHED, NOT_REACHED):
+               retry_at: datetime | None = None, call_id: int | None = None,
+               desk_call_id: int | None = None) -> CallbackAttempt:
+    """One try of ``task`` by ``user`` and what came of it. Reached: an order's feedback is
+    recorded (which closes the task); a caller's task is done. A wrong number closes a
+    caller's task at once. Otherwise the try counts; the task waits, or is closed as
+    unreachable after the last allowed try. ``desk_call_id``: the desk call of the try
+    (default: the task's last click-to-call). Flushes, does not commit."""
+    if outcome not in OUTCOMES:
         raise Refused(_("Please say whether the customer was reached."))
-    if outcome == REACHED and not feedback.strip():
+    if outcome == REACHED and task.order is not None and not feedback.strip():
         raise Refused(_("Please fill in: %(fields)s.", fields=_("Customer feedback")))
     call = db.session.get(CallRecord, call_id) if call_id else None
     if call_id and call is None:
@@ -131,11 +217,17 @@ def record_try(task: CallbackTask, user: User, *, outcome: str, seen_attempts: i
         raise Refused(_("Not saved: this try was recorded by someone else meanwhile. Open the task again."))
     attributes.set_committed_value(task, "attempts", seen + 1)
     attempt = CallbackAttempt(task_id=task.id, at=utcnow(), actor=user.username, outcome=outcome,
-                              note=note.strip(), call_id=call.id if call else None)
+                              note=note.strip(), call_id=call.id if call else None,
+                              desk_call_id=desk_call_id or task.desk_call_id)
+    task.desk_call_id = None
     db.session.add(attempt)
     db.session.flush()
-    if outcome == REACHED:
+    if outcome == REACHED and task.order is not None:
         apply(task.order, "feedback", user, {"feedback": feedback, "satisfaction": satisfaction})
+    elif outcome == REACHED:
+        task.state, task.closed_at, task.taken_by_id = DONE, utcnow(), None
+    elif outcome == WRONG_NUMBER and task.order is None:
+        task.state, task.closed_at, task.taken_by_id = UNREACHABLE, utcnow(), None
     else:
         _not_reached(task, user, attempt, retry_at)
     db.session.flush()
@@ -145,15 +237,15 @@ def record_try(task: CallbackTask, user: User, *, outcome: str, seen_attempts: i
 def _not_reached(task: CallbackTask, user: User, attempt: CallbackAttempt, retry_at: datetime | None) -> None:
     now = utcnow()
     task.taken_by_id = None
-    if task.attempts >= max_attempts():
+    if task.attempts >= max_attempts(task):
         task.state, task.closed_at = UNREACHABLE, now
         text = _("Call-back: the customer was not reached in %(count)d tries; the task is closed.",
                  count=task.attempts)
     else:
-        task.due_at = retry_at if retry_at and retry_at > now else now + retry_wait()
+        task.due_at = retry_at if retry_at and retry_at > now else now + retry_wait(task)
         text = _("Call-back try %(number)d of %(most)d: not reached; next try from %(due)s.",
-                 number=task.attempts, most=max_attempts(), due=_when(task.due_at))
-    record(task.order, user, COMMENT, action="callback", text=f"{text} {attempt.note}".strip())
+                 number=task.attempts, most=max_attempts(task), due=_when(task.due_at))
+    _order_note(task, user, f"{text} {attempt.note}".strip())
 
 
 def reassign(task: CallbackTask, user: User, assignee_id: int | None) -> None:
@@ -163,8 +255,7 @@ def reassign(task: CallbackTask, user: User, assignee_id: int | None) -> None:
     _check_open(task, user)
     assignee = _agent(assignee_id)
     task.assignee_id, task.taken_by_id = (assignee.id if assignee else None), None
-    record(task.order, user, COMMENT, action="callback",
-           text=_("Call-back task handed to %(who)s.", who=_name(assignee)))
+    _order_note(task, user, _("Call-back task handed to %(who)s.", who=_name(assignee)))
 
 
 def cancel(task: CallbackTask, user: User, reason: str) -> None:
@@ -175,14 +266,20 @@ def cancel(task: CallbackTask, user: User, reason: str) -> None:
     if not reason.strip():
         raise Refused(_("Please fill in: %(fields)s.", fields=_("Reason")))
     task.state, task.closed_at, task.taken_by_id = CANCELLED, utcnow(), None
-    record(task.order, user, COMMENT, action="callback",
-           text=_("Call-back task withdrawn: %(reason)s", reason=reason.strip()))
+    _order_note(task, user, _("Call-back task withdrawn: %(reason)s", reason=reason.strip()))
+
+
+def _order_note(task: CallbackTask, user: User, text: str) -> None:
+    """What happened to a feedback task goes into its order's history (a caller's task
+    has no order: its tries are its history)."""
+    if task.order is not None:
+        record(task.order, user, COMMENT, action="callback", text=text)
 
 
 def task_lists(user: User, limit: int = 200) -> dict[str, list[CallbackTask]]:
-    """The open tasks for the list page, soonest first: ``mine`` (given to or taken by
+    """The open feedback tasks for the work orders' list page, soonest first: ``mine`` (given to or taken by
     ``user``), ``pool`` (nobody's), and for a team leader ``others`` (someone else's)."""
-    base = (select(CallbackTask).where(CallbackTask.state == OPEN)
+    base = (select(CallbackTask).where(CallbackTask.state == OPEN, CallbackTask.order_id.is_not(None))
             .order_by(CallbackTask.due_at, CallbackTask.id))
     mine = base.where(or_(CallbackTask.taken_by_id == user.id,
                           (CallbackTask.assignee_id == user.id) & CallbackTask.taken_by_id.is_(None)))

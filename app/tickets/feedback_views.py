@@ -138,7 +138,10 @@ def callback_list() -> str:
 @bp.route("/callbacks/<int:task_id>")
 @permission_required(callbacks.WORK)
 def callback_task(task_id: int) -> str:
-    return _task_page(db.get_or_404(CallbackTask, task_id))
+    task = db.get_or_404(CallbackTask, task_id)
+    if task.order_id is None:  # a caller's task: worked on the agent desk's call-back list
+        abort(404)
+    return _task_page(task)
 
 
 def _task_page(task: CallbackTask, form: OutcomeForm | None = None, status: int = 200) -> Any:
@@ -154,7 +157,7 @@ def _task_page(task: CallbackTask, form: OutcomeForm | None = None, status: int 
                            may_work=task.state == "open" and callbacks.may_work(current_user, task),
                            manager=manager and task.state == "open",
                            agents=callbacks.callback_agents() if manager else [],
-                           most=callbacks.max_attempts()), status
+                           most=callbacks.max_attempts(task)), status
 
 
 def _back_to(task: CallbackTask) -> Response:

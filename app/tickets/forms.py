@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -40,6 +40,9 @@ class VoicemailRouteForm(FlaskForm):
                                 description=_l("Empty: the order waits at the desk to be assigned."))
     priority = SelectField(_l("Priority"), choices=[SelectChoice(code, title) for code, title in PRIORITIES.items()],
                            default="normal")
+    call_back = BooleanField(_l("Call the caller back instead"),
+                             description=_l("A message with a number to ring becomes a callback task for the "
+                                            "line's queue, not a work order; a withheld number still makes an order."))
 class CategoryForm(FlaskForm):
     """A new category of one type: at the top, or under one of the type's top levels."""
 

@@ -88,7 +88,7 @@ def postline_customer_timeline(customer: Any) -> list[TimelineEntry]:
 
 @hookimpl
 def postline_voicemail_left(message: Any) -> None:
-    voicemail.order_for(message)
+    voicemail.handle(message)
 
 
 @hookimpl

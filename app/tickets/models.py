@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.editing import Edited
@@ -194,6 +194,9 @@ class VoicemailRoute(Audited, db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_category.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     priority: Mapped[str] = mapped_column(String(16), default="normal")
+    #: Call the caller back instead: a message with a number to ring becomes a call-back
+    #: task of the line's queue (:mod:`app.tickets.voicemail_callbacks`), not an order.
+    call_back: Mapped[bool] = mapped_column(Boolean, default=False)
 
     line: Mapped[IVRLine] = relationship()
     category: Mapped[TicketCategory | None] = relationship()

@@ -1,4 +1,5 @@
-"""Every voice message left in the IVR becomes a work order: of the type, category and
+"""Every voice message left in the IVR becomes a work order (or, on a line whose route says
+so, a call-back task: :mod:`app.tickets.voicemail_callbacks`): of the type, category and
 priority the line's route names (:class:`~app.tickets.models.VoicemailRoute`; a line without
 one gives a consultation), at the route's department (none: it waits at the desk, state
 new), channel phone, linked to the call, the customer found by the calling number, and the
@@ -28,11 +29,13 @@ from app.extensions import db
 from app.ivr.call import recording_path
 from app.ivr.models import IVRLine, Voicemail
 from app.tickets.attachments import AttachmentRefused, attach
+from app.tickets.callback_models import CallbackVoicemail
 from app.tickets.kinds import PRIORITIES
 from app.tickets.models import ASSIGNMENT, COMMENT, STATE, TicketCategory, VoicemailRoute, WorkOrder
 from app.tickets.register import changed, register
 from app.tickets.states import record
 from app.tickets.types import all_types
+from app.tickets.voicemail_callbacks import call_back
 from app.timeutil import local
 
 log = logging.getLogger("postline.tickets")
@@ -56,6 +59,16 @@ class _System:
     id: None = None
 
 
+def handle(message: Voicemail) -> bool:
+    """What ``message`` becomes: a call-back task when its line's route calls back and
+    the caller left a number, else a work order. ``False`` when that failed (logged; the
+    job tries again later)."""
+    route = route_for(message.line)
+    if route is not None and route.call_back and call_back(message):
+        return True
+    return order_for(message) is not None
+
+
 def order_for(message: Voicemail) -> WorkOrder | None:
     """The message's order, made and committed if it has none. ``None`` when making it
     failed (logged; the job tries again later)."""
@@ -77,16 +90,17 @@ def order_for(message: Voicemail) -> WorkOrder | None:
 
 
 def convert_waiting() -> int:
-    """The worker's job: an order for each unhandled voice message that has none yet.
-    Returns how many were made."""
+    """The worker's job: an order (or a call-back task) for each unhandled voice message
+    that has neither yet. Returns how many were made."""
     waiting = db.session.scalars(
         select(Voicemail.id).where(Voicemail.status != HANDLED,
-                                   ~exists().where(WorkOrder.voicemail_id == Voicemail.id))
+                                   ~exists().where(WorkOrder.voicemail_id == Voicemail.id),
+                                   ~exists().where(CallbackVoicemail.voicemail_id == Voicemail.id))
         .order_by(Voicemail.id).limit(BATCH)).all()
     made = 0
     for message_id in waiting:
         message = db.session.get(Voicemail, message_id)
-        if message is not None and order_for(message) is not None:
+        if message is not None and handle(message):
             made += 1
     return made
 

@@ -37,6 +37,7 @@ def _form(route: VoicemailRoute | None, formdata: Any = None) -> VoicemailRouteF
         form.category_id.data = str(route.category_id or "") if route else ""
         form.department_id.data = str(route.department_id or "") if route else ""
         form.priority.data = route.priority if route else "normal"
+        form.call_back.data = route.call_back if route else False
     return form
 
 
@@ -82,6 +83,7 @@ def voicemail_route_save(number: str) -> Response:
     route.category_id = category.id if category else None
     route.department_id = int(form.department_id.data) if form.department_id.data else None
     route.priority = form.priority.data
+    route.call_back = bool(form.call_back.data)
     db.session.commit()
     flash(_("Voice messages of line %(number)s now become work orders as chosen.", number=line.number))
     return back

@@ -152,7 +152,8 @@ def test_queues_named_in_the_dialplan_exist():
         if literal.startswith(("postline-settings", "postline-inbound", "postline-ivr",
                                "postline-queue", "postline-preferred", "postline-acw",
                                "postline-survey",
-                               "postline-transfer", "postline-consult", "postline-conference")):
+                               "postline-transfer", "postline-consult", "postline-conference",
+                               "postline-click-to-call", "postline-outbound")):
             continue
         if literal.endswith("-"):  # postline-${POSTLINE_LINE}
             continue
@@ -537,3 +538,21 @@ def test_asterisk_preferred_agent_not_answering_then_the_queue(pbx):
     assert rows[-1][4] == "ABANDON"  # the caller gave up in the queue
     assert [r[4] for r in rows].count("ENTERQUEUE") == 1
 
+
+
+@pytest.mark.parametrize("status", ["TIMEOUT", "FULL", "JOINEMPTY", "LEAVEEMPTY"])
+def test_an_unanswered_queue_call_is_told_to_postline_for_a_callback(plan: Dialplan, status):
+    """The AMI UserEvent PostLineQueueExit carries QUEUESTATUS (app/agents/callback_events.py)."""
+    ast = make(plan, status="ERROR", queue_result=status)
+    ast.variables["CALLERID(num)"] = "13800138000"
+    ast.call("11185")
+    (event,) = ast.apps("UserEvent")
+    assert split_top(event, ",") == ["PostLineQueueExit", "Queue: postline-11185", f"Status: {status}",
+                                     "CallerIDNum: 13800138000", "Uniqueid: 1700000000.1", "PostLineCallId: 42"]
+
+
+def test_click_to_call_rings_national_numbers_through_the_trunk(plan: Dialplan):
+    context = plan.contexts["postline-click-to-call"]
+    assert set(context) == {"_1[3-9]XXXXXXXXX", "_0[1-9]XXXXXXXX."}
+    dial = [p.args for p in plan.contexts["postline-outbound"]["s"] if p.app == "Dial"]
+    assert dial == ["PJSIP/${ARG1}@${POSTLINE_TRUNK},60"]

@@ -174,7 +174,13 @@ def test_the_routes_page_sets_what_a_lines_messages_become(app, line, make_user,
                    page="/tickets/voicemail-routes")
     assert saved.status_code == 302
     route = db.session.scalar(select(VoicemailRoute))
-    assert (route.type_code, route.category_id, route.priority, route.department_id) == (
-        "complaint", complaint_category.id, "urgent", ems.id)
+    assert (route.type_code, route.category_id, route.priority, route.department_id, route.call_back) == (
+        "complaint", complaint_category.id, "urgent", ems.id, False)
+    submit(teamlead, "/tickets/voicemail-routes/11185",
+           {"route-type_code": "complaint", "route-priority": "normal", "route-call_back": "y"},
+           page="/tickets/voicemail-routes")
+    db.session.refresh(route)
+    assert route.call_back  # messages of this line are called back (tests/agents/test_callbacks.py)
+    assert "回拨来电者" in teamlead.get("/tickets/voicemail-routes").get_data(as_text=True)
 
     assert client_for(make_user("agent")).get("/tickets/voicemail-routes").status_code == 403

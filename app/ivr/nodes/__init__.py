@@ -9,6 +9,7 @@ from app.declarations import IVRNode
 from app.ivr.nodes.base import CheckContext, Issue, Node, Param, make_node, node_facts
 from app.ivr.nodes.basic import GotoNode, HangupNode, MenuNode, PlayNode
 from app.ivr.nodes.blacklist import BlacklistNode
+from app.ivr.nodes.callback import CallbackRequestNode
 from app.ivr.nodes.hours import HoursNode
 from app.ivr.nodes.survey import SurveyNode
 from app.ivr.nodes.time_condition import TimeConditionNode
@@ -27,6 +28,7 @@ def core_nodes() -> list[IVRNode]:
         IVRNode("core.blacklist", _l("Blacklist"), BlacklistNode, weight=13),
         IVRNode("core.transfer", _l("Transfer to an agent"), TransferNode, weight=14),
         IVRNode("core.voicemail", _l("Voice message"), VoicemailNode, weight=15),
+        IVRNode("core.callback_request", _l("Call me back"), CallbackRequestNode, weight=15),
         IVRNode("core.survey", _l("Satisfaction survey"), SurveyNode, weight=16),
         IVRNode("core.goto", _l("Go to another flow"), GotoNode, weight=17),
         IVRNode("core.hangup", _l("Goodbye"), HangupNode, weight=18),

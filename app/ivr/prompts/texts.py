@@ -25,6 +25,11 @@ AUTH_LOCKED = "auth-locked"
 BLACKLIST_REFUSAL = "blacklist-refusal"
 VOICEMAIL_INTRO = "voicemail-intro"
 VOICEMAIL_THANKS = "voicemail-thanks"
+CALLBACK_NUMBER_IS = "callback-number-is"
+CALLBACK_CONFIRM = "callback-confirm"
+CALLBACK_ENTER = "callback-enter"
+CALLBACK_WITHIN = "callback-within"
+CALLBACK_PROMISE = "callback-promise"
 SURVEY_ASK = "survey-ask"
 SURVEY_THANKS = "survey-thanks"
 MONEY_YUAN = "money-yuan"
@@ -62,6 +67,11 @@ PROMPTS: dict[str, str] = {
     BLACKLIST_REFUSAL: "对不起，您的号码暂时无法使用本热线服务。如有疑问，请到营业网点咨询。再见。",
     VOICEMAIL_INTRO: "现在是非工作时间。请在提示音后留言，留言完毕请按井号键或直接挂机，我们将在工作时间尽快回复您。",
     VOICEMAIL_THANKS: "您的留言已经收到，感谢您的来电，再见。",
+    CALLBACK_NUMBER_IS: "我们将按以下号码给您回电：",
+    CALLBACK_CONFIRM: "确认请按一，使用其他号码请按二。",
+    CALLBACK_ENTER: "请输入您的手机号码，或者带区号的固定电话号码，以井号键结束。",
+    CALLBACK_WITHIN: "您的回电预约已经登记，我们的客服人员将在",
+    CALLBACK_PROMISE: "分钟内给您回电，请保持电话畅通。感谢您的来电，再见。",
     SURVEY_ASK: "请您对本次服务进行评价：非常满意请按五，满意请按四，一般请按三，不满意请按二，非常不满意请按一。",
     SURVEY_THANKS: "感谢您的评价，再见。",
     # spoken amounts and dates (numbers themselves are spoken by Asterisk's SAY NUMBER)
