@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.quality.models import COMPLAINTS, RANDOM
@@ -42,8 +43,8 @@ class CriterionForm(FlaskForm):
 
 class RuleForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    kind = SelectField(_l("Rule"), choices=[(RANDOM, _l("Random calls per agent per week")),
-                                            (COMPLAINTS, _l("Every complaint call"))])
+    kind = SelectField(_l("Rule"), choices=[SelectChoice(RANDOM, _l("Random calls per agent per week")),
+                                            SelectChoice(COMPLAINTS, _l("Every complaint call"))])
     per_agent = IntegerField(_l("Calls per agent per week"), default=5,
                              validators=[InputRequired(), NumberRange(1, 100)],
                              description=_l("Only for the random rule."))
@@ -86,8 +87,8 @@ class ScoreFormBase(FlaskForm):
 
 
 class AnswerFields:
-    decision = RadioField(_l("Answer"), choices=[("uphold", _l("Uphold the score")),
-                                                 ("revise", _l("Revise the score with the points below"))],
+    decision = RadioField(_l("Answer"), choices=[SelectChoice("uphold", _l("Uphold the score")),
+                                                 SelectChoice("revise", _l("Revise the score with the points below"))],
                           default="uphold")
     answer = TextAreaField(_l("Answer to the agent"), validators=[DataRequired(), Length(max=4000)])
 
@@ -99,10 +100,10 @@ def score_form(items: list[dict[str, Any]], *, answering: bool = False, **kwargs
     form_class = type("ScoreForm", bases, {"items": items})
     for n, item in enumerate(items):
         if item["critical"]:
-            choices = [(str(item["max"]), _l("Met")), ("-1", _l("Not met (score 0)"))]
+            choices = [SelectChoice(str(item["max"]), _l("Met")), SelectChoice("-1", _l("Not met (score 0)"))]
             default = "-1" if item.get("failed") else str(item["max"])
         else:
-            choices = [(str(p), str(p)) for p in range(item["max"], -1, -1)]
+            choices = [SelectChoice(str(p), str(p)) for p in range(item["max"], -1, -1)]
             default = str(item.get("points", item["max"]))
         setattr(form_class, f"points_{n}", SelectField(item["text"], choices=choices, default=default))
         setattr(form_class, f"note_{n}", StringField(_l("Comment"), validators=[Optional(), Length(max=1000)],
