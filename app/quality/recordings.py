@@ -37,7 +37,7 @@ PAGE_SIZE = 50
 EXTENSIONS = (".wav", ".mp3", ".ogg")
 MIMETYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg"}
 #: ``1796154447.18``, or ``host-1796154447.18`` when Asterisk's ``systemname`` is set.
-UNIQUEID = re.compile(r"^(?:[A-Za-z0-9_]+-)?(\d{9,11})\.\d{1,10}$")
+UNIQUEID = re.compile(r"^(?:[A-Za-z0-9_-]{1,64}-)?(\d{9,11})\.\d{1,10}$")
 
 
 def recordings_dir(app: Flask | None = None) -> Path:

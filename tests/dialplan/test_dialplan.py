@@ -151,7 +151,7 @@ def test_queues_named_in_the_dialplan_exist():
     for literal in re.findall(r"postline-[\w-]+", text):
         if literal.startswith(("postline-settings", "postline-inbound", "postline-ivr",
                                "postline-queue", "postline-preferred", "postline-acw",
-                               "postline-survey")):
+                               "postline-survey", "postline-record")):
             continue
         if literal.endswith("-"):  # postline-${POSTLINE_LINE}
             continue
