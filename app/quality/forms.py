@@ -6,7 +6,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -31,7 +39,8 @@ class CriterionForm(FlaskForm):
     max_points = IntegerField(_l("Points (weight)"), default=10,
                               validators=[InputRequired(), NumberRange(0, MOST_POINTS)],
                               description=_l("The most this criterion can give; its weight in the score. "
-                                             "A critical criterion may have 0: it only decides pass or fail."))
+                                             "A critical criterion may have 0: it only decides pass or "
+                                             "fail."))
     critical = BooleanField(_l("Critical (instant fail)"),
                             description=_l("Not met: the whole score is 0."))
     position = IntegerField(_l("Order"), default=100, validators=[InputRequired(), NumberRange(0, 10000)])
@@ -87,8 +96,9 @@ class ScoreFormBase(FlaskForm):
 
 
 class AnswerFields:
-    decision = RadioField(_l("Answer"), choices=[SelectChoice("uphold", _l("Uphold the score")),
-                                                 SelectChoice("revise", _l("Revise the score with the points below"))],
+    decision = RadioField(_l("Answer"), choices=[
+        SelectChoice("uphold", _l("Uphold the score")),
+        SelectChoice("revise", _l("Revise the score with the points below"))],
                           default="uphold")
     answer = TextAreaField(_l("Answer to the agent"), validators=[DataRequired(), Length(max=4000)])
 

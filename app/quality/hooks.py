@@ -31,7 +31,8 @@ def postline_nav_items() -> list[NavItem]:
         NavItem("quality.recordings", _l("Call recordings"), "quality.recording_list", LISTEN, "quality", 10),
         NavItem("quality.sample", _l("Calls to score"), "quality.sample", SCORE, "quality", 20),
         NavItem("quality.scores", _l("Scores and appeals"), "quality.score_list", SCORE, "quality", 30),
-        NavItem("quality.templates", _l("Scoring templates"), "quality.template_list", TEMPLATES, "quality", 40),
+        NavItem("quality.templates", _l("Scoring templates"), "quality.template_list", TEMPLATES,
+                "quality", 40),
         NavItem("quality.rules", _l("Sampling rules"), "quality.rules", SAMPLING, "quality", 50),
         NavItem("quality.mine", _l("My quality scores"), "quality.mine", MINE, "desk", 60),
     ]

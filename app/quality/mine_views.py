@@ -10,12 +10,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.audit.editing import changed_since, claim, seen_version
+from app.auth.permissions import permission_required
 from app.extensions import clamped_page, db
 from app.quality import recordings, scoring
 from app.quality.forms import AppealForm
 from app.quality.models import SCORED, QualityScore
 from app.quality.views import MINE, SCORES_PAGE, STATE_LABELS, bp, send_recording, type_labels
-from app.auth.permissions import permission_required
 
 
 def own_score(score_id: int) -> QualityScore:

@@ -38,8 +38,8 @@ def sample() -> str:
 def draw() -> Response:
     form = DrawForm()
     if not form.validate_on_submit():
-        flash(_("Nothing drawn: %(error)s", error=" ".join(map(str, form.week.errors)) or _("the form expired, try again")),
-              "error")
+        error = " ".join(map(str, form.week.errors)) or _("the form expired, try again")
+        flash(_("Nothing drawn: %(error)s", error=error), "error")
         return redirect(url_for("quality.sample"))
     week = sampling.week_of(parse_day(form.week.data.strip()))
     added = sampling.draw(week, current_user.username)

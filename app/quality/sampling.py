@@ -47,8 +47,8 @@ def _week_calls(week: date, rule: SampleRule):
 def _random_picks(week: date, rule: SampleRule, rng: random.Random) -> list[DeskCall]:
     """Per agent, as many calls as the rule still lacks for him this week, at random."""
     have = dict(db.session.execute(
-        select(SampleItem.agent_id, func.count()).where(SampleItem.week == week, SampleItem.rule_id == rule.id)
-        .group_by(SampleItem.agent_id)).all())
+        select(SampleItem.agent_id, func.count())
+        .where(SampleItem.week == week, SampleItem.rule_id == rule.id).group_by(SampleItem.agent_id)).all())
     by_agent: dict[int, list[DeskCall]] = defaultdict(list)
     for call in _week_calls(week, rule):
         by_agent[call.agent_id].append(call)
@@ -86,6 +86,7 @@ def draw_last_week_job() -> None:
 def sample_list(week: date) -> list[tuple[SampleItem, QualityScore | None]]:
     """The week's drawn calls with their scores (``None``: still to score), unscored first."""
     rows = db.session.execute(
-        select(SampleItem, QualityScore).outerjoin(QualityScore, QualityScore.desk_call_id == SampleItem.desk_call_id)
+        select(SampleItem, QualityScore)
+        .outerjoin(QualityScore, QualityScore.desk_call_id == SampleItem.desk_call_id)
         .where(SampleItem.week == week).order_by(SampleItem.id)).all()
     return sorted(((item, score) for item, score in rows), key=lambda row: row[1] is not None)

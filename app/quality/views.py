@@ -170,7 +170,8 @@ def answer_appeal(score_id: int) -> str | Response:
             scoring.answer(score, form.answer.data, current_user.username, revised)
             db.session.commit()
             flash(_("Appeal answered."), "info")
-            current_app.logger.info("quality score %s: appeal answered by %s", score.id, current_user.username)
+            current_app.logger.info("quality score %s: appeal answered by %s", score.id,
+                                    current_user.username)
             return redirect(url_for("quality.call_detail", call_id=score.desk_call_id))
     return render_template("quality/answer.html", score=score, form=form, call=score.desk_call,
                            types=type_labels())
