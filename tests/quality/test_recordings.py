@@ -38,7 +38,7 @@ def test_inspectors_list_answered_calls_with_recording_or_not(app, people, make_
     make_call(people["agent"], answered_at=None)  # rang, never answered: not listed
     record(UNIQUEID)
     page = _html(client_for(people["inspector"]).get("/quality/recordings"))
-    assert "2 answered calls" in page or "2 通" in page
+    assert "共 2 通已接来电" in page
     assert page.count("data-call-id=") == 2
     row = page.split(f'data-call-id="{with_file.id}"')[1].split("</tr>")[0]
     assert "/quality/calls/" in row and "No recording" not in row and "无录音" not in row
