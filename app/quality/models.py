@@ -115,7 +115,7 @@ class SampleRule(Audited, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class SampleItem(db.Model):
+class SampleItem(Audited, db.Model):
     """A call drawn for scoring in the week starting ``week`` (a Monday, the centre's
     calendar), by ``rule_id``. A call is drawn at most once a week, whichever rule came first."""
 
