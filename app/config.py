@@ -163,6 +163,9 @@ class Defaults:
     IVR_DEFAULT_LINE = ""
     #: Voice messages recorded by the IVR. Empty means ``<instance>/recordings``.
     IVR_RECORDINGS_DIR = ""
+    #: Recordings of answered calls (Asterisk's MixMonitor, ``<dir>/YYYY/MM/DD/<uniqueid>.wav``:
+    #: docs/quality.md). Empty means ``<instance>/recordings``; relative is in the instance.
+    RECORDINGS_DIR = ""
     #: Sound files of the IVR prompts (`postline prompts build`). Empty means
     #: ``<instance>/sounds``; a relative path is taken inside the instance folder.
     SOUNDS_DIR = ""

@@ -329,7 +329,7 @@ class DialplanInterpreter:
             app = prio.app
             if app in ("NoOp", "Answer", "Wait"):
                 pass
-            elif app in ("Log", "QueueLog", "PauseQueueMember", "UserEvent"):
+            elif app in ("Log", "QueueLog", "PauseQueueMember", "UserEvent", "MixMonitor"):
                 self.trace.append((app, data))
             elif app == "Set":
                 name, _, value = prio.args.partition("=")

@@ -19,6 +19,7 @@ from app.timeutil import local
 NAV_SECTIONS = {
     "desk": _l("Customer service"),
     "backoffice": _l("Back-office work"),
+    "quality": _l("Quality inspection"),
     "reports": _l("Reports and monitoring"),
     "admin": _l("Administration"),
 }
@@ -28,7 +29,7 @@ ROLE_FOCUS = {
     "agent": ("desk",),
     "backoffice": ("backoffice", "desk"),
     "teamlead": ("reports", "desk", "admin"),
-    "qa": ("reports", "desk"),
+    "qa": ("quality", "reports", "desk"),
     "manager": ("reports",),
     "admin": ("admin",),
 }

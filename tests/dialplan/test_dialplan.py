@@ -153,7 +153,7 @@ def test_queues_named_in_the_dialplan_exist():
                                "postline-queue", "postline-preferred", "postline-acw",
                                "postline-survey",
                                "postline-transfer", "postline-consult", "postline-conference",
-                               "postline-click-to-call", "postline-outbound")):
+                               "postline-click-to-call", "postline-outbound", "postline-record")):
             continue
         if literal.endswith("-"):  # postline-${POSTLINE_LINE}
             continue

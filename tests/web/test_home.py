@@ -46,7 +46,7 @@ def test_admin_home_has_an_administration_section_before_the_rest(client, login)
     login("admin")
     html = client.get("/").get_data(as_text=True)
     sections = _sections(html)
-    assert sections[0] == "admin" and set(sections) == {"admin", "desk", "backoffice", "reports"}
+    assert sections[0] == "admin" and set(sections) == {"admin", "desk", "backoffice", "quality", "reports"}
     main = html.split("<main>", 1)[1]
     assert main.index("系统管理") < main.index("客户服务")
 
