@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
+from app.agents import pop as pops
 from app.agents import summary, transfers
 from app.agents.call_forms import NO, YES, SummaryForm, TransferForm
 from app.agents.models import ACW, LOGGED_OFF, ON_CALL, PAUSED, READY, RINGING, DeskCall
@@ -135,7 +136,7 @@ def _page(desk_call: DeskCall, form: SummaryForm, transfer_form: TransferForm, s
     may_change = desk_call.agent_id == current_user.id
     previous = desk_call.transferred_from
     order = db.session.get(WorkOrder, desk_call.work_order_id) if desk_call.work_order_id else None
-    return render_template("agents/call.html", call=desk_call, form=form, transfer_form=transfer_form,
+    return render_template("agents/call.html", call=desk_call, pop=pops.build(desk_call), form=form, transfer_form=transfer_form,
                            may_change=may_change, actions=transfers.actions_of(desk_call),
                            previous=previous, previous_what=summary.what_label(previous) if previous else "",
                            what_label=summary.what_label(desk_call),

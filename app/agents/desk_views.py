@@ -11,6 +11,7 @@ from werkzeug import Response
 from werkzeug.exceptions import HTTPException
 
 from app.agents import pop as pops
+from app.agents import summary
 from app.agents.desk_forms import NewCallForm
 from app.agents.models import MANUAL, AgentStatus, DeskCall
 from app.agents.views import bp
@@ -33,7 +34,7 @@ def desk() -> str:
         .order_by(DeskCall.answered_at.desc(), DeskCall.id.desc()).limit(RECENT_CALLS)).all()
     return render_template("agents/desk.html", pop=pops.build(current) if current else None, current=current,
                            recent=recent, call_page=call_page, new_order_url=new_order_url,
-                           callbacks_url=_first_url("agents.callbacks", "tickets.callback_list"),
+                           unsummarised=summary.unsummarised_count(current_user.id),
                            topics=live.agent_topic(current_user.id),
                            agent_status=db.session.get(AgentStatus, current_user.id))
 
@@ -102,11 +103,3 @@ def new_order_url(call: DeskCall) -> str:
     """Register a work order from this call (the work order pages take it from there)."""
     args = {k: v for k, v in (("call_id", call.call_id), ("customer_id", call.customer_id)) if v}
     return url_for("tickets.new", **args)
-
-
-def _first_url(*endpoints: str) -> str:
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint)
-    return ""
-

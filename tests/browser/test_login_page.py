@@ -10,8 +10,8 @@ def test_a_user_logs_in_with_the_keyboard(live_server, new_page, make_user, arte
     page.goto(f"{live_server}/auth/login")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.screenshot(path=str(artefacts / "after-login.png"))
     assert "/auth/login" not in page.url
     assert page.locator("nav").count() >= 1
