@@ -164,6 +164,7 @@ def make_agents(db: Any, count: int) -> None:
         db.session.add(user)
         db.session.flush()
         db.session.add(AgentProfile(user_id=user.id, interface=f"PJSIP/9{k:03d}", extension=f"9{k:03d}"))
+        db.session.flush()
         db.session.add(AgentSkill(user_id=user.id, queue="postline-11185", penalty=0))
     db.session.commit()
 

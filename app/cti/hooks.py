@@ -22,6 +22,9 @@ def postline_nav_items() -> list[NavItem]:
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
     return [PluginBlueprint("cti", views.bp)]
+
+
+@hookimpl
 def postline_jobs() -> list[Job]:
     return [Job("live_events_purge", live.purge_old_events, "interval", {"hours": 1},
                 title=_l("Forget old live events"))]

@@ -2,6 +2,7 @@
 masked unless the reader may see them."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -98,4 +99,5 @@ def test_the_log_is_paged_newest_first(app, client_as):
 def test_the_page_carries_no_inline_script_or_style(app, client_as):
     _add()
     html = client_as("teamlead").get("/notify/messages").get_data(as_text=True)
-    assert "<script" not in html and "style=" not in html and "<style" not in html
+    assert "<script>" not in html and "style=" not in html and "<style" not in html
+    assert all(tag.startswith('<script src="/static/') for tag in re.findall(r"<script[^>]*>", html))
