@@ -24,7 +24,7 @@ from app.auth.permissions import has_permission, permission_required
 from app.extensions import db
 from app.tickets import callbacks
 from app.tickets.callback_models import OPEN, SOURCES, TASK_STATES, CallbackTask
-from app.tickets.states import Refused
+from app.tickets.feedback_views import guarded
 from app.timeutil import utcnow
 
 USE, TEAM = "desk.use", "desk.team"
@@ -68,7 +68,7 @@ def take_callback_task(task_id: int) -> Response:
     task = db.get_or_404(CallbackTask, task_id)
     if not TakeForm().validate_on_submit():
         flash(_("The form has expired; please try again."), "error")
-    elif _guarded(lambda: callbacks.take(task, current_user)):
+    elif guarded(lambda: callbacks.take(task, current_user)):
         flash(_("The task is yours now."))
     return _back()
 
@@ -85,7 +85,7 @@ def callback_task_outcome(task_id: int) -> Response:
     if task.order_id is not None:  # a work order's feedback is written on its task page
         return redirect(url_for("tickets.callback_task", task_id=task.id))
     seen = int(form.attempts.data) if form.attempts.data else None
-    if _guarded(lambda: callbacks.record_try(task, current_user, outcome=form.outcome.data, seen_attempts=seen,
+    if guarded(lambda: callbacks.record_try(task, current_user, outcome=form.outcome.data, seen_attempts=seen,
                                              note=form.note.data or "")):
         flash(_("Try recorded."))
     return _back()
@@ -161,17 +161,6 @@ def _queues(team: bool) -> list[str]:
         return list(db.session.scalars(select(AgentSkill.queue).distinct().order_by(AgentSkill.queue)))
     return list(db.session.scalars(select(AgentSkill.queue).where(AgentSkill.user_id == current_user.id)
                                    .order_by(AgentSkill.queue)))
-
-
-def _guarded(step: Any) -> bool:
-    try:
-        step()
-        db.session.commit()
-    except Refused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-        return False
-    return True
 
 
 def _back() -> Response:

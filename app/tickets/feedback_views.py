@@ -168,7 +168,7 @@ def _back_to(task: CallbackTask) -> Response:
 @permission_required(callbacks.WORK)
 def take_callback(task_id: int) -> Response:
     task = db.get_or_404(CallbackTask, task_id)
-    _guarded(lambda: callbacks.take(task, current_user))
+    guarded(lambda: callbacks.take(task, current_user))
     return _back_to(task)
 
 
@@ -182,7 +182,7 @@ def callback_outcome(task_id: int) -> Any:
         return _task_page(task, form)
     order = task.order
     seen = int(form.attempts.data) if (form.attempts.data or "").isdigit() else None
-    done = _guarded(lambda: callbacks.record_try(
+    done = guarded(lambda: callbacks.record_try(
         task, current_user, outcome=form.outcome.data, seen_attempts=seen, note=form.note.data or "",
         feedback=form.feedback.data or "", satisfaction=form.satisfaction.data or "",
         retry_at=centre_time_to_utc(form.retry_at.data),
@@ -203,7 +203,7 @@ def assign_callback(task_id: int) -> Response:
     if value and not (value.isdigit() and len(value) < 10):
         flash(_("There is no such agent."), "error")
         return _back_to(task)
-    if _guarded(lambda: callbacks.reassign(task, current_user, int(value) if value else None)):
+    if guarded(lambda: callbacks.reassign(task, current_user, int(value) if value else None)):
         flash(_("Call-back task handed over."))
     return _back_to(task)
 
@@ -212,13 +212,13 @@ def assign_callback(task_id: int) -> Response:
 @permission_required(callbacks.MANAGE)
 def cancel_callback(task_id: int) -> Response:
     task = db.get_or_404(CallbackTask, task_id)
-    if _guarded(lambda: callbacks.cancel(task, current_user, request.form.get("reason", "")[:2000])):
+    if guarded(lambda: callbacks.cancel(task, current_user, request.form.get("reason", "")[:2000])):
         flash(_("Call-back task withdrawn."))
         return redirect(url_for("tickets.callback_list"))
     return _back_to(task)
 
 
-def _guarded(step: Any) -> bool:
+def guarded(step: Any) -> bool:
     """Run ``step`` and commit; a refusal is rolled back and flashed."""
     try:
         step()

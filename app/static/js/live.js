@@ -10,6 +10,17 @@
   "use strict";
   var PostLine = window.PostLine = window.PostLine || {};
 
+  // The running clocks of the live pages: a time the server wrote in UTC, and seconds as
+  // "mm:ss" or "h:mm:ss".
+  PostLine.utc = function (text) {
+    return new Date(/Z$|[+-]\d\d:\d\d$/.test(text) ? text : text + "Z");
+  };
+  PostLine.duration = function (seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    return (h ? h + ":" : "") + (m < 10 ? "0" : "") + m + ":" + (r < 10 ? "0" : "") + r;
+  };
+
   PostLine.live = function (topics, handlers, options) {
     options = options || {};
     var base = options.url || streamUrl();

@@ -4,16 +4,8 @@
 (function () {
   "use strict";
 
-  function utc(text) {
-    return new Date(/Z$|[+-]\d\d:\d\d$/.test(text) ? text : text + "Z");
-  }
-
-  function duration(seconds) {
-    var s = Math.max(0, Math.floor(seconds));
-    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-    var mm = (m < 10 ? "0" : "") + m, ss = (r < 10 ? "0" : "") + r;
-    return (h ? h + ":" : "") + mm + ":" + ss;
-  }
+  if (!window.PostLine || typeof window.PostLine.duration !== "function") { return; }  // no live.js
+  var utc = window.PostLine.utc, duration = window.PostLine.duration;
 
   function tick(root) {
     var clocks = root.querySelectorAll("[data-clock]");
