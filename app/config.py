@@ -45,6 +45,9 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
 
+    #: How passwords are hashed (a werkzeug method: ``scrypt``, ``pbkdf2:sha256:600000``);
+    #: a new method applies to passwords set from then on, old hashes keep working.
+    PASSWORD_HASH_METHOD = "scrypt"
     # Login lockout: this many failures inside the window lock the account for the window.
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
