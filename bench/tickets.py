@@ -42,7 +42,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from pg_schema import bench_schema  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -64,21 +65,8 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the plan of each query once")
     parser.add_argument("--keep", action="store_true", help="leave the schema for a look afterwards")
     args = parser.parse_args()
-    if not args.database_url.startswith("postgresql"):
-        raise SystemExit("this benchmark is for PostgreSQL (--database-url postgresql+psycopg://...)")
-    admin = create_engine(args.database_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{args.schema}"'))
-    sep = "&" if "?" in args.database_url else "?"
-    url = f"{args.database_url}{sep}options=-csearch_path%3D{args.schema}"
-    try:
+    with bench_schema(args.database_url, args.schema, keep=args.keep) as url:
         run(url, args)
-    finally:
-        if not args.keep:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE'))
-        admin.dispose()
 
 
 def run(url: str, args: argparse.Namespace) -> None:
