@@ -2,7 +2,8 @@
 centre's timezone."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -33,3 +34,14 @@ def day_start_utc(day: date) -> datetime:
     date filter means the centre's day, not UTC's."""
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def within_days(column: Any, first: date | None, last: date | None) -> list[Any]:
+    """Conditions keeping ``column`` (a stored UTC time) within the centre's days ``first``
+    to ``last``, both included; a ``None`` end is open. For the pages' date filters."""
+    conditions = []
+    if first:
+        conditions.append(column >= day_start_utc(first))
+    if last:
+        conditions.append(column < day_start_utc(last + timedelta(days=1)))
+    return conditions

@@ -4,7 +4,6 @@ and local date, newest first, a page at a time; recipients masked unless the rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,7 +13,7 @@ from sqlalchemy import Select, select
 from app.extensions import clamped_page
 from app.notify.addresses import CHANNELS, EMAIL, SMS
 from app.notify.models import FAILED, PENDING, QUEUED, SENT, STATUSES, Message
-from app.timeutil import day_start_utc, parse_day
+from app.timeutil import parse_day, within_days
 
 PAGE_SIZE = 50
 
@@ -67,11 +66,7 @@ def filtered(filters: Filters) -> Select:
         query = query.where(Message.channel == filters.channel)
     start = parse_day(filters.date_from) if "date_from" not in filters.errors else None
     end = parse_day(filters.date_to) if "date_to" not in filters.errors else None
-    if start:
-        query = query.where(Message.created_at >= day_start_utc(start))
-    if end:
-        query = query.where(Message.created_at < day_start_utc(end + timedelta(days=1)))
-    return query
+    return query.where(*within_days(Message.created_at, start, end))
 
 
 def message_page(filters: Filters, wanted: int) -> Page:

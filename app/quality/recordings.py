@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,7 +30,7 @@ from app.auth.models import User
 from app.calls.models import CallRecord
 from app.extensions import clamped_page, db
 from app.quality.models import QualityScore
-from app.timeutil import day_start_utc, parse_day
+from app.timeutil import parse_day, within_days
 
 PAGE_SIZE = 50
 #: What MixMonitor may write (``wav``: the dialplan's choice) or a site may convert to.
@@ -121,12 +121,10 @@ def read_filters(args: Any) -> Filters:
 
 def answered_calls(filters: Filters) -> Select:
     """Answered desk calls matching the filters (the errors' filters left out)."""
-    query = select(DeskCall).where(DeskCall.answered_at.is_not(None))
-    if filters.date_from and "date_from" not in filters.errors:
-        query = query.where(DeskCall.answered_at >= day_start_utc(parse_day(filters.date_from)))
-    if filters.date_to and "date_to" not in filters.errors:
-        end = parse_day(filters.date_to) + timedelta(days=1)
-        query = query.where(DeskCall.answered_at < day_start_utc(end))
+    start = parse_day(filters.date_from) if "date_from" not in filters.errors else None
+    end = parse_day(filters.date_to) if "date_to" not in filters.errors else None
+    query = select(DeskCall).where(DeskCall.answered_at.is_not(None),
+                                   *within_days(DeskCall.answered_at, start, end))
     if filters.agent and "agent" not in filters.errors:
         query = query.where(DeskCall.agent_id == int(filters.agent[:9]))
     if filters.queue:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,7 +15,7 @@ from sqlalchemy import Select, select
 from app.audit.models import AuditLog
 from app.auth.roles import ROLES
 from app.extensions import clamped_page, db
-from app.timeutil import day_start_utc, local, parse_day
+from app.timeutil import local, parse_day, within_days
 from app.web.labels import AUDIT_ACTIONS, AUDIT_FIELDS, AUDIT_OBJECTS, label
 
 PAGE_SIZE = 50
@@ -91,11 +91,7 @@ def filtered(filters: Filters) -> Select:
         query = query.where(AuditLog.action == filters.action)
     start = parse_day(filters.date_from) if "date_from" not in filters.errors else None
     end = parse_day(filters.date_to) if "date_to" not in filters.errors else None
-    if start:
-        query = query.where(AuditLog.at >= day_start_utc(start))
-    if end:
-        query = query.where(AuditLog.at < day_start_utc(end + timedelta(days=1)))
-    return query
+    return query.where(*within_days(AuditLog.at, start, end))
 
 
 def audit_page(filters: Filters, wanted: int) -> Page:
