@@ -205,6 +205,20 @@ def make_user(app: Flask) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def client_for(app: Flask) -> Callable[[Any], FlaskClient]:
+    """``client_for(user)`` → a new test client logged in as ``user`` (a user made with
+    ``make_user``, whose password is TEST_PASSWORD): one client per person of a scenario."""
+
+    def log_in(user: Any) -> FlaskClient:
+        client = app.test_client()
+        response = submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
 def login(client: FlaskClient, make_user: Callable[..., Any]) -> Callable[..., FlaskClient]:
     """``login("manager")`` → the test client, logged in as a new user with that role."""
 

@@ -35,16 +35,3 @@ def make_agent(app, make_user) -> Callable[..., Any]:
 
     return make
 
-
-@pytest.fixture
-def client_for(app):
-    """``client_for(user)`` → a test client logged in as ``user``."""
-    from app.testing import submit
-    from app.testing.pytest_plugin import TEST_PASSWORD
-
-    def log_in(user):
-        client = app.test_client()
-        assert submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD}).status_code == 302
-        return client
-
-    return log_in

@@ -13,8 +13,6 @@ import pytest
 from app.agents.models import DeskCall
 from app.extensions import db
 from app.quality.models import QualityCriterion, QualityTemplate
-from app.testing import submit
-from app.testing.pytest_plugin import TEST_PASSWORD
 
 #: A caller channel created 2026-12-02 10:00:47 in Shanghai (02:00:47 UTC).
 UNIQUEID = "1796176847.18"
@@ -73,18 +71,6 @@ def template(app) -> QualityTemplate:
     db.session.commit()
     return made
 
-
-@pytest.fixture
-def client_for(app) -> Callable[[Any], Any]:
-    """``client_for(user)`` → a new test client logged in as ``user``."""
-
-    def log_in(user: Any) -> Any:
-        client = app.test_client()
-        response = submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return log_in
 
 
 @pytest.fixture

@@ -38,17 +38,3 @@ def make_order(app, make_user, departments) -> Callable[..., Any]:
 
     return make
 
-
-@pytest.fixture
-def client_for(app):
-    """``client_for(user)`` → a test client logged in as ``user``."""
-    from app.testing import submit
-    from app.testing.pytest_plugin import TEST_PASSWORD
-
-    def log_in(user):
-        client = app.test_client()
-        response = submit(client, "/auth/login", {"username": user.username, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return log_in
