@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.auth.permissions import has_permission, permission_required, public
 from app.calls.models import CallRecord
 from app.cellsafety import neutralise
+from app.cti.queue_log import QueueLogRow
 from app.customers.models import Customer
 from app.declarations import (
     AgentForm,
@@ -58,6 +59,8 @@ __all__ = [
     # messages to customers and staff
     "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
     "send_message",
+    # Asterisk's queue_log, as postline_queue_log_added tells it
+    "QueueLogRow",
     "PostcodeAnswer",
     # the agent desk
     "ScreenPopPanel",

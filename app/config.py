@@ -144,6 +144,12 @@ class Defaults:
     ACW_LIMIT_SECONDS = 60
     ACW_LIMIT_BY_QUEUE = ""
 
+    # Statistics (docs/statistics.md).
+    #: A call answered within this many seconds of waiting counts within the service
+    #: level; SERVICE_LEVEL_BY_QUEUE overrides it per queue: "postline-complaint=30".
+    SERVICE_LEVEL_SECONDS = 20
+    SERVICE_LEVEL_BY_QUEUE = ""
+
     # The citizens' self-service pages under /public (docs/self-service.md).
     #: Off: every page under /public answers 404.
     SELFSERVICE_ENABLED = True

@@ -37,6 +37,7 @@ from app.declarations import (
 if TYPE_CHECKING:
     from app.agents.models import DeskCall
     from app.calls.models import CallRecord
+    from app.cti.queue_log import QueueLogRow
     from app.customers.models import Customer
     from app.ivr.models import Voicemail
     from app.tickets.models import WorkOrder
@@ -164,6 +165,16 @@ def postline_ami_event(event: AmiEvent) -> None:
     event, in order; ``event.name`` says which). Agent states, the screen pop and the live
     queue figures are built on it; a plugin may follow calls the same way. Keep it quick:
     the next event waits."""
+
+
+@hookspec
+def postline_queue_log_added(rows: list[QueueLogRow]) -> None:
+    """An event: these queue_log lines (``app.api.QueueLogRow``) were stored for the first
+    time, from the file, the realtime table or our own dialplan. Told in the storing
+    transaction (through ``deliver``): a failing listener makes the import fail and roll
+    back, so what listeners derive (the statistics' roll-ups) always matches the rows.
+    Lines come in batches, in the order read; a late line may belong to a call told of
+    before."""
 
 
 @hookspec

@@ -91,6 +91,7 @@ HOOK_DECLARATIONS = {
     "postline_voicemail_left": None,
     "postline_voicemail_links": declarations.TimelineEntry,
     "postline_ami_event": None,
+    "postline_queue_log_added": None,
     "postline_screen_pop": declarations.ScreenPopPanel,
 }
 

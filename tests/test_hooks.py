@@ -17,7 +17,7 @@ from flask import Blueprint, url_for
 from flask.cli import ScriptInfo
 from flask_wtf import FlaskForm
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
@@ -122,6 +122,7 @@ class TestPlugin:
         self.fail_when_calls_end = False
         self.surveyed: list[tuple[int, int]] = []
         self.ami_events: list[tuple[str, str]] = []
+        self.queue_log_rows: list[tuple[str, str]] = []
         self.article_body = "平邮包裹在县城网点也可以寄。"
         self.messages: list[Outgoing] = []
         self.gateway_down = False
@@ -272,6 +273,12 @@ class TestPlugin:
             return []
         return [ScreenPopPanel("testplug.parcels", "Parcels in transit",
                                rows=[("EA123456789CN", "<b>out for delivery</b>")], weight=10)]
+
+    @hookimpl
+    def postline_queue_log_added(self, rows: list[Any]) -> None:
+        self.queue_log_rows.extend((row.callid, row.event) for row in rows)
+        if any(row.event == "BROKEN" for row in rows):
+            raise RuntimeError("the plugin's own statistics are down")
 
     @hookimpl
     def postline_ami_event(self, event: Any) -> None:
@@ -573,6 +580,23 @@ def test_hook_postline_ami_event(app, plugin, caplog):
     dispatch({"Event": "AgentConnect", "Queue": "postline-ems"})
     assert plugin.ami_events[-1] == ("AgentConnect", "postline-ems")
     assert "the wallboard feed is down" in caplog.text
+
+
+def test_hook_postline_queue_log_added(app, plugin):
+    from app.cti.models import QueueLogEntry
+    from app.cti.queue_log import store_lines
+    from app.pluginhost import PluginError
+
+    lines = ["1796154447|1796154447.18|q-test|NONE|ENTERQUEUE||13800138001|1",
+             "1796154448|1796154447.18|q-test|Agent 8002|CONNECT|1|1796154447.20|1"]
+    store_lines(lines, "test")
+    store_lines(lines, "test")  # already stored: nobody is told again
+    assert plugin.queue_log_rows == [("1796154447.18", "ENTERQUEUE"), ("1796154447.18", "CONNECT")]
+
+    with pytest.raises(PluginError, match="statistics are down"):  # a failing listener fails the import
+        store_lines(["1796154450|1796154447.19|q-test|NONE|BROKEN"], "test")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(QueueLogEntry)) == 2
 
 
 def test_hook_postline_knowledge_articles(app, plugin, client_as):

@@ -74,3 +74,44 @@ class CtiLink(db.Model):
     host: Mapped[str] = mapped_column(String(200), default="")
     failures: Mapped[int] = mapped_column(default=0)
     last_event_at: Mapped[datetime | None] = mapped_column()
+
+
+class QueueLogEntry(db.Model):
+    """One line of Asterisk's queue_log, as Asterisk (or our dialplan's ``QueueLog()``)
+    wrote it, whether it came from the file or the realtime table. ``key`` is a digest of
+    the whole line, so importing the same lines twice adds nothing; ``at`` is the line's
+    epoch as naive UTC. The statistics (``app.stats``) are derived from these rows."""
+
+    __tablename__ = "cti_queue_log"
+    __table_args__ = (Index("ix_cti_queue_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    at: Mapped[datetime] = mapped_column()
+    callid: Mapped[str] = mapped_column(String(64), index=True)
+    queue: Mapped[str] = mapped_column(String(64), default="")
+    agent: Mapped[str] = mapped_column(String(128), default="")
+    event: Mapped[str] = mapped_column(String(32))
+    data1: Mapped[str] = mapped_column(String(255), default="")
+    data2: Mapped[str] = mapped_column(String(255), default="")
+    data3: Mapped[str] = mapped_column(String(255), default="")
+    data4: Mapped[str] = mapped_column(String(255), default="")
+    data5: Mapped[str] = mapped_column(String(255), default="")
+    source: Mapped[str] = mapped_column(String(16), default="")
+
+
+class QueueLogSource(db.Model):
+    """Where the follower of a queue_log source got to: for the file, its inode and the
+    byte offset read up to (a rotated or truncated file starts again at 0); for the
+    realtime table, the last id or time read. ``bad_lines`` counts what could not be read."""
+
+    __tablename__ = "cti_queue_log_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    inode: Mapped[int | None] = mapped_column()
+    position: Mapped[int] = mapped_column(default=0)
+    last_seen: Mapped[str] = mapped_column(String(64), default="")
+    lines: Mapped[int] = mapped_column(default=0)
+    bad_lines: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 way) part of an app.
 
 - :mod:`.loader`: finds, allows and registers plugins; checks them strictly at start-up;
-- :mod:`.calls`: how hooks are called (``collect``, ``first``, ``notify``), and tracing;
+- :mod:`.calls`: how hooks are called (``collect``, ``first``, ``notify``, ``deliver``), and tracing;
 - :mod:`.naming`: the rules for every name a plugin declares;
 - :mod:`.registry`: what was loaded, kept on the app;
 - :mod:`.settings` and :mod:`.state`: plugin settings and which plugins are installed;
@@ -11,7 +11,7 @@ way) part of an app.
 The names below are what the other rooms use."""
 from __future__ import annotations
 
-from app.pluginhost.calls import collect, first, notify
+from app.pluginhost.calls import collect, deliver, first, notify
 from app.pluginhost.registry import PluginError, PluginInfo, enabled_plugins, registry
 
-__all__ = ["PluginError", "PluginInfo", "collect", "enabled_plugins", "first", "notify", "registry"]
+__all__ = ["PluginError", "PluginInfo", "collect", "deliver", "enabled_plugins", "first", "notify", "registry"]

@@ -6,6 +6,8 @@ hook wrappers see every call), in one of three ways.
 * :func:`first` for "who handles this?" hooks (``firstresult`` specs): the first answer.
 * :func:`notify` for events: every implementation is told; one plugin's failure is logged
   with its name and never reaches the caller, nor stops the others.
+* :func:`deliver` for events whose listeners' work must stand or fall with the event's
+  own (the statistics' roll-ups of new queue_log rows): a failure reaches the caller.
 
 :func:`collect` and :func:`notify` call each implementation through its own pluggy
 caller (:meth:`pluggy.PluginManager.subset_hook_caller`), so they know which plugin
@@ -84,6 +86,14 @@ def notify(hook_name: str, app: Flask | None = None, **kwargs: Any) -> None:
             pass
     except Exception:  # the iteration itself (not an implementation) failed: still never raise
         log.exception("event %s could not be delivered", hook_name)
+
+
+def deliver(hook_name: str, app: Flask | None = None, **kwargs: Any) -> None:
+    """Tell every implementation of the event hook ``hook_name``, in the caller's
+    transaction; a failure raises :class:`PluginError` naming the plugin, so the caller
+    rolls back the event together with what the listeners did."""
+    for _impl, _result in _each_implementation(registry(app).pm, hook_name, kwargs):
+        pass
 
 
 def _each_implementation(pm: pluggy.PluginManager, hook_name: str, kwargs: dict[str, Any],
