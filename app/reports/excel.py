@@ -61,3 +61,59 @@ def to_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def summary_workbook(title: str, notes: Sequence[str], columns: Sequence[Column],
+                     rows: Sequence[Sequence[Any]], totals: Sequence[Any] | None = None) -> Workbook:
+    """A summary sheet a manager forwards as it is: the title and the period (and any
+    definition the figures need, e.g. the service-level threshold) on top, then a table
+    with a frozen header row, an auto-filter, widths and formats, and a bold totals row
+    whose rates the caller recomputed from the totals."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([neutralise(title)])
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    for note in notes:
+        ws.append([neutralise(note)])
+    ws.append([])
+    header_row = len(notes) + 3   # title, notes, a blank row
+    ws.append([neutralise(column.title) for column in columns])
+    for cell in ws[header_row]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for row in rows:
+        ws.append([neutralise(value) for value in row])
+    last_data_row = header_row + len(rows)
+    if totals is not None:
+        ws.append([neutralise(value) for value in totals])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = column.width
+        if column.number_format:
+            for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
+                cell.number_format = column.number_format
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_data_row}"
+    return wb
+
+
+def add_trend_chart(wb: Workbook, sheet_title: str, title: str, labels: Sequence[Any],
+                    series: Sequence[tuple[str, Sequence[Any]]], anchor: str = "E2") -> None:
+    """A sheet with a small table (labels and one column per series) and a native Excel
+    line chart drawn from it: the chart stays live when the manager edits the numbers."""
+    from openpyxl.chart import LineChart, Reference
+
+    ws = wb.create_sheet(sheet_title[:31])
+    ws.append([neutralise(sheet_title), *[neutralise(name) for name, _values in series]])
+    for index, label in enumerate(labels):
+        ws.append([neutralise(label), *[values[index] for _name, values in series]])
+    ws.column_dimensions["A"].width = 14
+    chart = LineChart()
+    chart.title, chart.height, chart.width = title, 9, 18
+    data = Reference(ws, min_col=2, max_col=1 + len(series), min_row=1, max_row=1 + len(labels))
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(labels)))
+    ws.add_chart(chart, anchor)

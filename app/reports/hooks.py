@@ -1,12 +1,14 @@
-"""The reports room's declarations: the reports page, who may open it, and the core's own
-report (IVR calls by outcome)."""
+"""The reports room's declarations: the reports page, who may open it, the core's own
+reports and ``postline reports``."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.declarations import NavItem, Permission, PluginBlueprint, Report
+from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import calls, views
+from app.reports import call_summary, calls, views
+from app.reports.commands import reports_group
+from app.reports.periods import PeriodReportForm
 
 
 @hookimpl
@@ -28,4 +30,13 @@ def postline_blueprints() -> list[PluginBlueprint]:
 def postline_reports() -> list[Report]:
     return [Report("calls.outcomes", _l("IVR calls by outcome"), "reports.view", calls.build,
                    form_class=calls.CallReportForm,
-                   description=_l("Calls per day and line by how they left the IVR, lost calls included."))]
+                   description=_l("Calls per day and line by how they left the IVR, lost calls included.")),
+            Report("call-summary", _l("Queue call summary"), "reports.view", call_summary.build,
+                   form_class=PeriodReportForm, weight=1,
+                   description=_l("Per queue and period: received, answered, abandoned, answer and abandon "
+                                  "rates, service level, average wait, talk and after-call work."))]
+
+
+@hookimpl
+def postline_cli_commands() -> list[CliCommand]:
+    return [CliCommand("reports", reports_group, weight=40)]
