@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from app.bulk import insert_many
 from app.cti.models import QueueLogEntry
 from app.extensions import db
 from app.pluginhost import deliver
@@ -22,6 +23,9 @@ from app.pluginhost import deliver
 #: Rows stored per statement and per roll-up call: big enough for speed, small enough that
 #: a batch's call facts fit in memory.
 BATCH = 5000
+
+COLUMNS = ("key", "at", "callid", "queue", "agent", "event", "data1", "data2", "data3", "data4", "data5",
+           "source")
 
 #: Events Asterisk writes with an agent but no call (callid ``NONE``): agent sessions.
 AGENT_EVENTS = frozenset({"ADDMEMBER", "REMOVEMEMBER", "PAUSE", "UNPAUSE", "PAUSEALL", "UNPAUSEALL",
@@ -72,7 +76,7 @@ def parse_line(text: str) -> QueueLogRow:
     if len(parts) < 5:
         raise BadLine(f"{len(parts)} fields, at least 5 expected")
     try:
-        epoch = int(float(parts[0]))
+        epoch = int(parts[0]) if parts[0].isdigit() else int(float(parts[0]))
     except ValueError:
         raise BadLine(f"the time {parts[0][:20]!r} is not a Unix time") from None
     if not parts[4]:
@@ -81,8 +85,10 @@ def parse_line(text: str) -> QueueLogRow:
     if len(data) > 5:
         data = [*data[:4], "|".join(data[4:])]
     data += [""] * (5 - len(data))
+    if any(len(value) > 255 for value in data):
+        data = [value[:255] for value in data]
     return QueueLogRow(epoch, parts[1][:64], parts[2][:64], parts[3][:128], parts[4][:32].upper(),
-                       tuple(value[:255] for value in data))  # type: ignore[arg-type]
+                       tuple(data))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -104,35 +110,41 @@ class StoreResult:
 
 def store(rows: list[QueueLogRow], source: str) -> StoreResult:
     """Keep the rows not kept yet and tell the statistics of them; the caller commits.
-    Rows repeated within ``rows`` count as duplicates too."""
+    Rows repeated within ``rows`` count as duplicates too.
+
+    The keys already stored are looked up first and only the others inserted, with the
+    driver's ``executemany`` (RETURNING through the ORM cost most of the time). Should
+    another import store one of them in between, the count of inserted rows tells, and
+    the batch fails rather than count a line twice."""
     result = StoreResult(read=len(rows))
     unique: dict[str, QueueLogRow] = {}
     for row in rows:
         unique.setdefault(row.key, row)
     if not unique:
         return result
-    values = [{"key": key, "at": row.at, "callid": row.callid, "queue": row.queue, "agent": row.agent,
-               "event": row.event, "data1": row.data[0], "data2": row.data[1], "data3": row.data[2],
-               "data4": row.data[3], "data5": row.data[4], "source": source}
-              for key, row in unique.items()]
-    stmt = _insert_ignoring_duplicates().returning(QueueLogEntry.key)
-    added_keys = set(db.session.scalars(stmt, values))
-    added = [row for key, row in unique.items() if key in added_keys]
+    conn = db.session.connection()
+    table = QueueLogEntry.__table__
+    keys = list(unique)
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start:start + 1000]
+        for (key,) in conn.execute(select(table.c.key).where(table.c.key.in_(chunk))):
+            unique.pop(key, None)
+    added = list(unique.values())
     result.added = len(added)
     result.duplicates = result.read - result.added
-    if added:
-        deliver("postline_queue_log_added", rows=added)
+    if not added:
+        return result
+    values = [(key, row.at, row.callid, row.queue, row.agent, row.event, *row.data, source)
+              for key, row in unique.items()]
+    inserted = insert_many(conn, table, COLUMNS, values, on_conflict="(key) DO NOTHING")
+    if inserted not in (len(values), -1):
+        raise ConcurrentImport("another import stored some of these lines at the same time; run it again")
+    deliver("postline_queue_log_added", rows=added)
     return result
 
 
-def _insert_ignoring_duplicates():  # type: ignore[no-untyped-def]
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif db.engine.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - PostLine runs on SQLite and PostgreSQL
-        return insert(QueueLogEntry).prefix_with("IGNORE")
-    return dialect_insert(QueueLogEntry).on_conflict_do_nothing(index_elements=["key"])
+class ConcurrentImport(RuntimeError):
+    """Two imports of the same lines met; the later one's batch is rolled back."""
 
 
 def store_lines(lines: Iterable[str], source: str, first_line: int = 1) -> StoreResult:

@@ -54,7 +54,7 @@ class QueueCall(db.Model):
                       Index("ix_stats_queue_call_agent", "agent", "entered_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    callid: Mapped[str] = mapped_column(String(64), index=True)
+    callid: Mapped[str] = mapped_column(String(64))   # found through uq_stats_queue_call
     queue: Mapped[str] = mapped_column(String(64))
     segment: Mapped[int] = mapped_column(default=0)
     counted: Mapped[bool] = mapped_column(default=True)

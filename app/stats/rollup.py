@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, select
 
+from app.bulk import insert_many, quoted
 from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, rows_of_calls
 from app.extensions import db
 from app.stats import sessions
@@ -51,16 +52,19 @@ def apply(rows: list[QueueLogRow]) -> None:
 
 
 def _refresh_calls(by_call: dict[str, list[QueueLogRow]], queue_delta: dict, agent_delta: dict) -> None:
-    old: dict[str, list[QueueCall]] = defaultdict(list)
+    old: dict[str, list[CallFact]] = defaultdict(list)
     ids = list(by_call)
+    conn = db.session.connection()
+    table = QueueCall.__table__
+    columns = [table.c[name] for name in CallFact.__dataclass_fields__]
     for start in range(0, len(ids), 500):
-        for stored in db.session.scalars(select(QueueCall).where(QueueCall.callid.in_(ids[start:start + 500]))):
-            old[stored.callid].append(stored)
+        for stored in conn.execute(select(*columns).where(table.c.callid.in_(ids[start:start + 500]))):
+            old[stored.callid].append(CallFact(**stored._mapping))
     seen_before = rows_of_calls([callid for callid in ids if callid in old])
     new_facts: list[CallFact] = []
     for callid, rows in by_call.items():
         for stored in old.get(callid, []):
-            add_contribution(queue_delta, agent_delta, _fact_of(stored), -1)
+            add_contribution(queue_delta, agent_delta, stored, -1)
         facts = call_facts(seen_before[callid] if callid in old else rows)
         for fact in facts:
             acw = next((s.acw_s for s in old.get(callid, []) if s.queue == fact.queue
@@ -70,13 +74,10 @@ def _refresh_calls(by_call: dict[str, list[QueueLogRow]], queue_delta: dict, age
         new_facts.extend(facts)
     stale = [callid for callid in ids if callid in old]
     for start in range(0, len(stale), 500):
-        db.session.execute(delete(QueueCall).where(QueueCall.callid.in_(stale[start:start + 500])))
+        conn.execute(delete(table).where(table.c.callid.in_(stale[start:start + 500])))
     if new_facts:
-        db.session.execute(QueueCall.__table__.insert(), [fact.as_dict() for fact in new_facts])
-
-
-def _fact_of(stored: QueueCall) -> CallFact:
-    return CallFact(**{name: getattr(stored, name) for name in CallFact.__dataclass_fields__})
+        names = list(CallFact.__dataclass_fields__)
+        insert_many(conn, table, names, [tuple(getattr(fact, name) for name in names) for fact in new_facts])
 
 
 def add_contribution(queue_delta: dict, agent_delta: dict, fact: CallFact, sign: int) -> None:
@@ -138,30 +139,22 @@ def period_values(hour: datetime) -> dict[str, Any]:
 def upsert(model: type, keys: Iterable[str], delta: dict[tuple, Counts]) -> None:
     """Add each key's counts to its hour row, creating the row when it is the first."""
     keys = tuple(keys)
-    rows = []
-    columns: set[str] = set()
-    for key, counts in delta.items():
-        nonzero = {name: n for name, n in counts.items() if n}
-        if not nonzero:
-            continue
-        columns.update(nonzero)
-        rows.append({**dict(zip(keys, key)), **period_values(key[0])})
-        rows[-1].update(nonzero)
-    if not rows:
+    delta = {key: {name: n for name, n in counts.items() if n} for key, counts in delta.items()}
+    columns = sorted({name for counts in delta.values() for name in counts})
+    if not columns:
         return
-    for row in rows:
-        for name in columns:
-            row.setdefault(name, 0)
-    insert = _dialect_insert(model)
-    stmt = insert.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: getattr(model.__table__.c, name) + getattr(insert.excluded, name) for name in columns})
-    db.session.execute(stmt, rows)
-
-
-def _dialect_insert(model: type) -> Any:
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
+    table = model.__table__
+    periods = list(period_values(datetime(2000, 1, 1)))[1:]   # "hour" is the first key
+    counted = [c.name for c in table.columns if c.name not in {"id", *keys, *periods}]
+    names = [*keys, *periods, *counted]
+    periods_of: dict[datetime, tuple] = {}
+    rows = []
+    for key, counts in delta.items():
+        if counts:
+            if key[0] not in periods_of:
+                periods_of[key[0]] = tuple(period_values(key[0]).values())[1:]
+            rows.append((*key, *periods_of[key[0]], *[counts.get(name, 0) for name in counted]))
+    update = ", ".join(f"{quoted(name)} = {table.name}.{quoted(name)} + excluded.{quoted(name)}"
+                       for name in columns)
+    insert_many(db.session.connection(), table, names, rows,
+                on_conflict=f"({', '.join(quoted(key) for key in keys)}) DO UPDATE SET {update}")

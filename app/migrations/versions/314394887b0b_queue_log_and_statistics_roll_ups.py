@@ -117,7 +117,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('stats_queue_call', schema=None) as batch_op:
         batch_op.create_index('ix_stats_queue_call_agent', ['agent', 'entered_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_stats_queue_call_callid'), ['callid'], unique=False)
         batch_op.create_index('ix_stats_queue_call_entered', ['entered_at'], unique=False)
 
     op.create_table('stats_queue_hour',
@@ -173,7 +172,6 @@ def downgrade() -> None:
     op.drop_table('stats_queue_hour')
     with op.batch_alter_table('stats_queue_call', schema=None) as batch_op:
         batch_op.drop_index('ix_stats_queue_call_entered')
-        batch_op.drop_index(batch_op.f('ix_stats_queue_call_callid'))
         batch_op.drop_index('ix_stats_queue_call_agent')
 
     op.drop_table('stats_queue_call')
