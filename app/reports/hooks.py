@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import call_summary, calls, views
+from app.reports import call_summary, calls, traffic, views
 from app.reports.commands import reports_group
 from app.reports.periods import PeriodReportForm
 
@@ -34,7 +34,14 @@ def postline_reports() -> list[Report]:
             Report("call-summary", _l("Queue call summary"), "reports.view", call_summary.build,
                    form_class=PeriodReportForm, weight=1,
                    description=_l("Per queue and period: received, answered, abandoned, answer and abandon "
-                                  "rates, service level, average wait, talk and after-call work."))]
+                                  "rates, service level, average wait, talk and after-call work.")),
+            Report("traffic", _l("Traffic by hour"), "reports.view", traffic.build_traffic,
+                   form_class=PeriodReportForm, weight=2,
+                   description=_l("Calls received, answered and abandoned for each hour of the day.")),
+            Report("missed-calls", _l("Missed calls"), "reports.view", traffic.build_missed,
+                   form_class=PeriodReportForm, weight=3,
+                   description=_l("Every queued call no agent answered, with the caller's number: the list "
+                                  "to call back."))]
 
 
 @hookimpl
