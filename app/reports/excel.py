@@ -65,13 +65,20 @@ def to_bytes(wb: Workbook) -> bytes:
 
 def summary_workbook(title: str, notes: Sequence[str], columns: Sequence[Column],
                      rows: Sequence[Sequence[Any]], totals: Sequence[Any] | None = None) -> Workbook:
+    """A workbook whose first sheet is :func:`add_summary_sheet`'s."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_summary_sheet(wb, title, notes, columns, rows, totals)
+    return wb
+
+
+def add_summary_sheet(wb: Workbook, title: str, notes: Sequence[str], columns: Sequence[Column],
+                      rows: Sequence[Sequence[Any]], totals: Sequence[Any] | None = None) -> None:
     """A summary sheet a manager forwards as it is: the title and the period (and any
     definition the figures need, e.g. the service-level threshold) on top, then a table
     with a frozen header row, an auto-filter, widths and formats, and a bold totals row
     whose rates the caller recomputed from the totals."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
+    ws = wb.create_sheet(title[:31])
     ws.append([neutralise(title)])
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     for note in notes:
@@ -97,7 +104,6 @@ def summary_workbook(title: str, notes: Sequence[str], columns: Sequence[Column]
                 cell.number_format = column.number_format
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last_data_row}"
-    return wb
 
 
 def add_trend_chart(wb: Workbook, sheet_title: str, title: str, labels: Sequence[Any],

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import call_summary, calls, traffic, views
+from app.reports import business, call_summary, calls, traffic, views
 from app.reports.commands import reports_group
 from app.reports.periods import PeriodReportForm
 
@@ -41,7 +41,15 @@ def postline_reports() -> list[Report]:
             Report("missed-calls", _l("Missed calls"), "reports.view", traffic.build_missed,
                    form_class=PeriodReportForm, weight=3,
                    description=_l("Every queued call no agent answered, with the caller's number: the list "
-                                  "to call back."))]
+                                  "to call back.")),
+            Report("business-types", _l("Business type statistics"), "reports.view",
+                   business.build_business_types, form_class=PeriodReportForm, weight=4,
+                   description=_l("Calls summarised and work orders registered by business type and "
+                                  "category, consultations and service orders apart.")),
+            Report("complaints-suggestions", _l("Complaints and suggestions"), "reports.view",
+                   business.build_complaints, form_class=PeriodReportForm, weight=5,
+                   description=_l("Complaints and suggestions by category: registered, closed, on time, "
+                                  "satisfaction."))]
 
 
 @hookimpl
