@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import business, call_summary, calls, traffic, views
+from app.reports import agents, business, call_summary, calls, traffic, views
 from app.reports.commands import reports_group
 from app.reports.periods import PeriodReportForm
 
@@ -49,7 +49,15 @@ def postline_reports() -> list[Report]:
             Report("complaints-suggestions", _l("Complaints and suggestions"), "reports.view",
                    business.build_complaints, form_class=PeriodReportForm, weight=5,
                    description=_l("Complaints and suggestions by category: registered, closed, on time, "
-                                  "satisfaction."))]
+                                  "satisfaction.")),
+            Report("agent-workload", _l("Agent workload"), "reports.view", agents.build_workload,
+                   form_class=PeriodReportForm, weight=6,
+                   description=_l("Per agent: calls answered and missed, talk, after-call work, logged-in and "
+                                  "paused time, occupancy, summaries and work orders.")),
+            Report("agent-calls", _l("Agent call detail"), "reports.view", agents.build_call_detail,
+                   form_class=PeriodReportForm, weight=7,
+                   description=_l("Every answered call: time, queue, agent, caller, wait, talk and after-call "
+                                  "work."))]
 
 
 @hookimpl
