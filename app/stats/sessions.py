@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.agents.models import ACW_REASON
 from app.cti.queue_log import QueueLogRow
 from app.extensions import db
+from app.stats.hours import local_hour, upsert
 from app.stats.models import AgentHour, AgentPauseHour, AgentState, QueueCall, QueueHour
 
 LOGIN_EVENTS = frozenset({"ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN"})
@@ -27,8 +28,6 @@ UNPAUSE_EVENTS = frozenset({"UNPAUSE", "UNPAUSEALL"})
 
 def apply(rows: list[QueueLogRow]) -> None:
     """Fold agent lines into the agent roll-ups (the caller commits)."""
-    from app.stats.rollup import local_hour, upsert  # rollup imports this module
-
     agent_delta: dict = defaultdict(lambda: defaultdict(int))
     pause_delta: dict = defaultdict(lambda: defaultdict(int))
     queue_delta: dict = defaultdict(lambda: defaultdict(int))
