@@ -4,18 +4,25 @@ per agent and hour, pause by reason, and the after-call work of the call an ACW 
 follows.
 
 Only closed intervals count; the open login or pause is kept in ``AgentState`` so the next
-batch continues it. Not handled yet: a line older than the agent's last line (a late line)
-is applied in arrival order, so its interval may be off; recomputing the agent's day from
-cti_queue_log would fix it."""
+batch continues it.
+
+A line older than the agent's last line (a late line) of the same local day makes the
+agent's day be recomputed: his day's session seconds and pauses are taken out and his
+stored lines of that day replayed from cti_queue_log. Not handled: a session that was open
+at that day's midnight loses its part of the day on such a replay, and a late line of an
+earlier day than the agent's last line is applied in arrival order."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select, update
 
 from app.agents.models import ACW_REASON
-from app.cti.queue_log import QueueLogRow
+from app.cti.models import QueueLogEntry
+from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, entry_row
 from app.extensions import db
 from app.stats.hours import local_hour, upsert
 from app.stats.models import AgentHour, AgentPauseHour, AgentState, QueueCall, QueueHour
@@ -39,6 +46,8 @@ def apply(rows: list[QueueLogRow]) -> None:
         state = db.session.get(AgentState, agent) or AgentState(agent=agent, queues="", pause_reason="",
                                                                 last_epoch=0)
         db.session.add(state)
+        if state.last_epoch and min(r.epoch for r in lines) < state.last_epoch:
+            lines = _replay_day(state, lines)
         for row in sorted(lines, key=lambda r: r.epoch):
             _step(state, row, agent_delta, pause_delta, queue_delta, local_hour)
             state.last_epoch = max(state.last_epoch or 0, row.epoch)
@@ -46,6 +55,28 @@ def apply(rows: list[QueueLogRow]) -> None:
     upsert(AgentHour, ("hour", "agent", "queue"), agent_delta)
     upsert(AgentPauseHour, ("hour", "agent", "reason"), pause_delta)
     upsert(QueueHour, ("hour", "queue"), queue_delta)
+
+
+def _replay_day(state: AgentState, lines: list[QueueLogRow]) -> list[QueueLogRow]:
+    """Reset the agent's day of his last line and return all his stored lines of it (the
+    batch's are stored already); lines of other days come back as they are."""
+    last_day = local_hour(datetime.fromtimestamp(state.last_epoch, timezone.utc).replace(tzinfo=None)).date()
+    same_day = [r for r in lines if local_hour(r.at).date() == last_day]
+    if not same_day:
+        return lines
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    start = datetime.combine(last_day, time(), zone).astimezone(timezone.utc).replace(tzinfo=None)
+    end = start + timedelta(days=1)
+    db.session.execute(update(AgentHour).where(
+        AgentHour.agent == state.agent, AgentHour.queue == "", AgentHour.day == last_day)
+        .values(login_s=0, pause_s=0))
+    db.session.execute(delete(AgentPauseHour).where(
+        AgentPauseHour.agent == state.agent, AgentPauseHour.day == last_day))
+    state.logged_in_since, state.paused_since, state.pause_reason, state.queues = None, None, "", ""
+    stored = db.session.scalars(select(QueueLogEntry).where(
+        QueueLogEntry.agent == state.agent, QueueLogEntry.event.in_(AGENT_EVENTS),
+        QueueLogEntry.at >= start, QueueLogEntry.at < end).order_by(QueueLogEntry.at, QueueLogEntry.id))
+    return [entry_row(entry) for entry in stored] + [r for r in lines if r not in same_day]
 
 
 def _step(state: AgentState, row: QueueLogRow, agent_delta: dict, pause_delta: dict,

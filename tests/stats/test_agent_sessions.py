@@ -73,3 +73,11 @@ def test_leaving_one_queue_keeps_the_agent_logged_in(app):
     assert session_hours() == {}
     store_lines([f"{T9 + 3600}|NONE|q-post|{A}|REMOVEMEMBER|"], "test")
     assert session_hours() == {9: (3600, 0)}
+
+
+def test_a_late_lunch_line_recomputes_the_agents_day(app):
+    store_lines([line for line in DAY if line not in LUNCH[:2]], "test")
+    store_lines(LUNCH[:2], "test", first_line=30)
+    assert session_hours() == {9: (3600, 30), 10: (3600, 1800), 11: (3600, 0)}
+    lunch = db.session.scalars(select(AgentPauseHour).where(AgentPauseHour.reason == "LUNCH")).all()
+    assert [(p.pauses, p.pause_s) for p in lunch] == [(1, 1800)]
