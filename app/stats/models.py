@@ -148,3 +148,17 @@ class AgentPauseHour(PeriodColumns, db.Model):
     reason: Mapped[str] = mapped_column(String(64), default="")
     pauses: Mapped[int] = mapped_column(default=0)
     pause_s: Mapped[int] = mapped_column(default=0)
+
+
+class AgentState(db.Model):
+    """Where each agent's session stands after the lines read so far, so the next batch
+    continues an open login or pause (only closed intervals are counted)."""
+
+    __tablename__ = "stats_agent_state"
+
+    agent: Mapped[str] = mapped_column(String(128), primary_key=True)
+    logged_in_since: Mapped[datetime | None] = mapped_column()   # UTC
+    queues: Mapped[str] = mapped_column(String(1000), default="")  # "|"-joined member queues
+    paused_since: Mapped[datetime | None] = mapped_column()      # UTC
+    pause_reason: Mapped[str] = mapped_column(String(64), default="")
+    last_epoch: Mapped[int] = mapped_column(default=0)
