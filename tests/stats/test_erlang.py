@@ -1,10 +1,11 @@
 """Erlang C staffing against the classic published worked example.
 
-Example: 100 calls in 30 minutes, AHT 180 s, target 80 % answered within 20 s
-(the "Erlang C formula made simple" worked example of Call Centre Helper, widely reprinted):
-A = 10 erlangs; 14 agents give P_w ≈ 17.41 %, SL ≈ 88.8 %; 13 agents give SL ≈ 79.6 %, just
-below target. The figures below were re-derived from the DOMAIN formulas; the source could not
-be re-read from the search corpus in this session, so the citation is from memory.
+Source: Call Centre Helper, "Erlang C Formula – Made Simple With an Easy Worked Example"
+(inputs: 100 calls per 30 minutes, AHT 180 s, 80 % within 20 s, shrinkage 30 %; it starts from
+N = A + 1 = 11 with A = 10 erlangs; those inputs were checked against a stored copy). Its
+result is 14 agents with P_w ≈ 17.4 % and SL ≈ 88.8 %; 13 agents give SL ≈ 79.6 %, just under
+target. The result figures here were worked out again from the DOMAIN formulas, because the
+stored copy stops before the article's results.
 """
 from __future__ import annotations
 
