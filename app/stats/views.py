@@ -13,6 +13,11 @@ bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="template
 VIEW = "stats.view"
 
 
+def _labels() -> dict[str, str]:
+    return {"weeks": _("Weeks"), "sl": _("Service level target (percent)"),
+            "threshold": _("Answered within (s)"), "shrinkage": _("Shrinkage (percent)")}
+
+
 def _number(name: str, default: float, low: float, high: float, errors: list[str]) -> float:
     text = request.args.get(name, "").strip()
     if not text:
@@ -22,7 +27,8 @@ def _number(name: str, default: float, low: float, high: float, errors: list[str
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        errors.append(_("%(field)s must be between %(low)s and %(high)s.", field=name, low=low, high=high))
+        errors.append(_("%(field)s must be between %(low)s and %(high)s.", field=_labels()[name], low=f"{low:g}",
+                        high=f"{high:g}"))
         return default
     return value
 

@@ -42,4 +42,5 @@ def test_agents_may_not_open_it(login):
 def test_bad_value_is_a_message(login):
     response = login("manager").get("/stats/forecast?sl=150")
     assert response.status_code == 400
-    assert "sl must be between" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "服务水平目标" in page and "必须在 1 与 99 之间" in page   # the field's Chinese label, not "sl"
