@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.cti import live, models, views  # noqa: F401 (models: the room's tables)
-from app.declarations import Job, NavItem, Permission, PluginBlueprint
+from app.cti.queue_log_commands import cti_group
+from app.declarations import CliCommand, Job, NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
 
@@ -28,3 +29,8 @@ def postline_blueprints() -> list[PluginBlueprint]:
 def postline_jobs() -> list[Job]:
     return [Job("live_events_purge", live.purge_old_events, "interval", {"hours": 1},
                 title=_l("Forget old live events"))]
+
+
+@hookimpl
+def postline_cli_commands() -> list[CliCommand]:
+    return [CliCommand("cti", cti_group, weight=60)]

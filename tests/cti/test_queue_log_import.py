@@ -1,0 +1,51 @@
+"""``postline cti import-queue-log``: what the administrator reads after an import, and
+that a repeated import adds nothing."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.cti.models import QueueLogEntry
+from app.extensions import db
+
+T0 = 1796090400
+LINES = [
+    f"{T0}|c1|q-post|NONE|ENTERQUEUE||13800138001|1",
+    f"{T0 + 5}|c1|q-post|Agent 8001|CONNECT|5|c1.2|3",
+    "this is not a queue_log line",
+    f"{T0 + 65}|c1|q-post|Agent 8001|COMPLETECALLER|5|60|1",
+]
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["cti", "import-queue-log", *args])
+
+
+def stored() -> int:
+    return db.session.scalar(select(func.count()).select_from(QueueLogEntry))
+
+
+def test_import_reports_counts_and_bad_lines_with_numbers(app, tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join(LINES) + "\n")
+    result = run(app, str(path))
+    assert result.exit_code == 0, result.output
+    assert "4 lines read, 3 added, 0 already stored, 1 bad" in result.output
+    assert "line 3:" in result.output and "this is not a queue_log line" in result.output
+    assert stored() == 3
+
+
+def test_repeated_import_counts_duplicates(app, tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join(LINES[:2]) + "\n")
+    run(app, str(path))
+    result = run(app, str(path), "--source", "pbx-1")
+    assert result.exit_code == 0
+    assert "2 lines read, 0 added, 2 already stored, 0 bad" in result.output
+    assert stored() == 2
+
+
+def test_missing_file_is_one_line_and_exit_2(app, tmp_path):
+    result = run(app, str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert "cannot read" in result.output
