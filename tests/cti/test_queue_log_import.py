@@ -49,3 +49,42 @@ def test_missing_file_is_one_line_and_exit_2(app, tmp_path):
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1
     assert "cannot read" in result.output
+
+
+# --- the live follower ---------------------------------------------------------------
+
+def test_follower_reads_appended_lines_and_waits_for_a_partial_line(app, tmp_path):
+    from app.cti.queue_log_follow import follow
+    path = tmp_path / "queue_log"
+    path.write_text(LINES[0] + "\n" + LINES[1][:10])
+    assert follow(str(path)).added == 1
+    with path.open("a") as handle:
+        handle.write(LINES[1][10:] + "\n")
+    assert follow(str(path)).added == 1
+    assert follow(str(path)).read == 0
+    assert stored() == 2
+
+
+def test_follower_finishes_the_rotated_file_then_reads_the_new_one(app, tmp_path):
+    from app.cti.queue_log_follow import follow
+    path = tmp_path / "queue_log"
+    path.write_text(LINES[0] + "\n")
+    follow(str(path))
+    with path.open("a") as handle:  # written after our last read, before rotation
+        handle.write(LINES[1] + "\n")
+    path.rename(tmp_path / "queue_log.1")
+    path.write_text(LINES[3] + "\n")
+    result = follow(str(path))
+    assert result.added == 2
+    assert stored() == 3
+
+
+def test_follower_reads_a_truncated_file_from_the_start(app, tmp_path):
+    from app.cti.queue_log_follow import follow
+    path = tmp_path / "queue_log"
+    path.write_text(LINES[0] + "\n" + LINES[1] + "\n")
+    follow(str(path))
+    with path.open("w") as handle:  # same inode, shorter
+        handle.write(LINES[3] + "\n")
+    assert follow(str(path)).added == 1
+    assert stored() == 3
