@@ -88,3 +88,33 @@ def test_follower_reads_a_truncated_file_from_the_start(app, tmp_path):
         handle.write(LINES[3] + "\n")
     assert follow(str(path)).added == 1
     assert stored() == 3
+
+
+# --- the realtime table ---------------------------------------------------------------
+
+def test_realtime_table_is_read_from_the_watermark(app, tmp_path):
+    import sqlalchemy as sa
+
+    from app.cti.queue_log_table import read_table
+    url = f"sqlite:///{tmp_path / 'asterisk.sqlite'}"
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    table = sa.Table("queue_log", meta, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("time", sa.String(32)),
+                     *(sa.Column(c, sa.String(64)) for c in
+                       ("callid", "queuename", "agent", "event", "data1", "data2", "data3", "data4", "data5")))
+    meta.create_all(engine)
+
+    def add(time, callid, event, agent="NONE"):
+        with engine.begin() as conn:
+            conn.execute(table.insert().values(time=time, callid=callid, queuename="q-post", agent=agent,
+                                               event=event, data1="", data2="", data3="", data4="", data5=""))
+    add("2026-12-01 02:00:00", "c1", "ENTERQUEUE")
+    add("2026-12-01 02:00:05.250000", "c1", "CONNECT", "Agent 8001")
+    assert read_table(url).added == 2
+    add("2026-12-01 02:00:05", "c2", "ENTERQUEUE")  # same second as the watermark, late
+    add("2026-12-01 02:01:00", "c1", "COMPLETECALLER", "Agent 8001")
+    result = read_table(url)
+    assert result.added == 2 and result.read == 3  # the last second read again, deduped
+    assert stored() == 4
+    engine.dispose()
