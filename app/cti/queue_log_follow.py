@@ -22,15 +22,15 @@ from app.timeutil import utcnow
 
 def follow(path: str) -> StoreResult:
     """Read what was added to ``path`` since the last run and store it."""
+    result = StoreResult()
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:  # Asterisk not started yet, or between rotation and reopening
+        return result
     state = db.session.scalar(select(QueueLogSource).where(QueueLogSource.name == path))
     if state is None:
         state = QueueLogSource(name=path, inode=None, position=0, lines=0, bad_lines=0)
         db.session.add(state)
-    result = StoreResult()
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return result
     if state.inode is not None and (state.inode != info.st_ino or info.st_size < state.position):
         if state.inode != info.st_ino:
             result.add(_finish_rotated(path, state))
