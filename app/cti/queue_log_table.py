@@ -3,9 +3,9 @@
 
 The standard columns are read: time, callid, queuename, agent, event, data1..data5. The time
 may be a datetime, text "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) or an epoch. The watermark (the
-last epoch read) is kept in :class:`QueueLogSource.last_seen`; each run re-reads from one
-second before it, because rows of the same second may have come after our read — the
-digest dedupe makes reading them twice harmless."""
+last whole second read, as an epoch) is kept in :class:`QueueLogSource.last_seen`; each
+run re-reads that whole second, because rows of the same second may have come after our
+read — the digest dedupe makes reading them twice harmless."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -37,7 +37,7 @@ def read_table(url: str, table_name: str = "queue_log") -> StoreResult:
         time_col = table.c["time"]
         query = sa.select(*(table.c[c] for c in COLUMNS)).order_by(time_col).limit(LIMIT)
         if state.last_seen:
-            query = query.where(time_col >= _bound(time_col, float(state.last_seen) - 1))
+            query = query.where(time_col >= _bound(time_col, float(state.last_seen)))
         with engine.connect() as conn:
             rows = conn.execute(query).all()
     finally:

@@ -118,3 +118,23 @@ def test_realtime_table_is_read_from_the_watermark(app, tmp_path):
     assert result.added == 2 and result.read == 3  # the last second read again, deduped
     assert stored() == 4
     engine.dispose()
+
+
+def test_realtime_table_with_epoch_times(app, tmp_path):
+    import sqlalchemy as sa
+
+    from app.cti.queue_log_table import read_table
+    url = f"sqlite:///{tmp_path / 'asterisk.sqlite'}"
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    table = sa.Table("ql", meta, sa.Column("time", sa.Integer),
+                     *(sa.Column(c, sa.String(64)) for c in
+                       ("callid", "queuename", "agent", "event", "data1", "data2", "data3", "data4", "data5")))
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(table.insert(), [{"time": T0 + i, "callid": f"c{i}", "queuename": "q-post", "agent": "NONE",
+                                       "event": "ENTERQUEUE"} for i in range(3)])
+    assert read_table(url, "ql").added == 3
+    assert read_table(url, "ql").read == 1  # only the last second again
+    assert stored() == 3
+    engine.dispose()
