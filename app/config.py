@@ -78,6 +78,12 @@ class Defaults:
     AGI_STOP_GRACE = 30
     # The worker's connection to the Asterisk Manager Interface (docs/cti.md).
     #: Asterisk's host; empty: AMI off (no live desk events; actions asked for fail).
+    #: Asterisk's live queue_log file the worker follows every 5 s for the statistics;
+    #: "" = not followed (load files with ``postline cti import-queue-log``).
+    QUEUE_LOG_PATH = ""
+    #: Asterisk's realtime queue_log table (an SQLAlchemy URL), read every 5 s; "" = off.
+    QUEUE_LOG_TABLE_URL = ""
+    QUEUE_LOG_TABLE = "queue_log"
     AMI_HOST = ""
     AMI_PORT = 5038
     #: The ``[postline]`` user of Asterisk's manager.conf and its secret.

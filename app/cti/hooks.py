@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.cti import live, models, views  # noqa: F401 (models: the room's tables)
-from app.declarations import Job, NavItem, Permission, PluginBlueprint
+from app.cti import live, models, queue_log_follow, queue_log_table, views  # noqa: F401 (models: the room's tables)
+from app.cti.queue_log_commands import cti_group
+from app.declarations import CliCommand, Job, NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
 
 
@@ -27,4 +28,13 @@ def postline_blueprints() -> list[PluginBlueprint]:
 @hookimpl
 def postline_jobs() -> list[Job]:
     return [Job("live_events_purge", live.purge_old_events, "interval", {"hours": 1},
-                title=_l("Forget old live events"))]
+                title=_l("Forget old live events")),
+            Job("queue_log_follow", queue_log_follow.follow_configured, "interval", {"seconds": 5},
+                title=_l("Read new queue_log lines")),
+            Job("queue_log_table", queue_log_table.read_configured, "interval", {"seconds": 5},
+                title=_l("Read new queue_log table rows"))]
+
+
+@hookimpl
+def postline_cli_commands() -> list[CliCommand]:
+    return [CliCommand("cti", cti_group, weight=60)]
