@@ -8,7 +8,6 @@ so history survives a rename)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -23,7 +22,7 @@ from app.reports.periods import range_label, read_params
 from app.stats.metrics import AgentFigures, agent_figures, total
 from app.stats.models import QueueCall
 from app.tickets.models import WorkOrder
-from app.timeutil import day_start_utc, local
+from app.timeutil import local, within_days
 
 DURATION = "[h]:mm:ss"
 
@@ -49,14 +48,13 @@ def _days(seconds: float | None) -> float | None:
 
 def build_workload(params: dict[str, Any]) -> Workbook:
     first, last, _period, queues = read_params(params)
-    start, end = day_start_utc(first), day_start_utc(last + timedelta(days=1))
     users = people()
     summarised = Counter(dict(db.session.execute(
         select(DeskCall.agent_id, func.count()).where(DeskCall.summarised_at.is_not(None),
-                                                     DeskCall.offered_at >= start, DeskCall.offered_at < end)
+                                                     *within_days(DeskCall.offered_at, first, last))
         .group_by(DeskCall.agent_id)).all()))
     registered = Counter(dict(db.session.execute(
-        select(WorkOrder.created_by_id, func.count()).where(WorkOrder.created_at >= start, WorkOrder.created_at < end)
+        select(WorkOrder.created_by_id, func.count()).where(*within_days(WorkOrder.created_at, first, last))
         .group_by(WorkOrder.created_by_id)).all()))
     columns = [Column(_("Agent"), 16), Column(_("Name in queue_log"), 16), Column(_("Calls answered"), 10, "0"),
                Column(_("Missed offers"), 10, "0"), Column(_("Talk time"), 12, DURATION),
@@ -89,8 +87,7 @@ def build_call_detail(params: dict[str, Any]) -> Workbook:
     stmt = (select(table.c.entered_at, table.c.queue, table.c.agent, table.c.caller, table.c.hold_s,
                    table.c.ring_s, table.c.talk_s, table.c.acw_s, table.c.ended_by, table.c.callid)
             .where(table.c.counted.is_(True), table.c.outcome == "answered",
-                   table.c.entered_at >= day_start_utc(first),
-                   table.c.entered_at < day_start_utc(last + timedelta(days=1)))
+                   *within_days(table.c.entered_at, first, last))
             .order_by(table.c.entered_at))
     if queues:
         stmt = stmt.where(table.c.queue.in_(queues))

@@ -8,7 +8,6 @@ categories within consultations (业务咨询分类统计) and service orders (�
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,12 +20,12 @@ from app.reports.excel import Column, add_summary_sheet, summary_workbook
 from app.reports.periods import range_label, read_params
 from app.tickets.models import TicketCategory, WorkOrder
 from app.tickets.types import all_types
-from app.timeutil import day_start_utc
+from app.timeutil import within_days
 
 
 def _range(column: Any, params: dict[str, Any]) -> list[Any]:
     first, last, _period, _queues = read_params(params)
-    return [column >= day_start_utc(first), column < day_start_utc(last + timedelta(days=1))]
+    return within_days(column, first, last)
 
 
 def category_names() -> dict[int | None, str]:

@@ -23,13 +23,10 @@ from wtforms.validators import InputRequired, ValidationError
 from app.calls.models import ERROR, HUNG_UP, LOST, SELF_SERVED, TRANSFERRED, VOICEMAIL, CallRecord
 from app.extensions import db
 from app.reports.excel import Column, table_workbook
-from app.timeutil import local, utcnow
+from app.reports.periods import today
+from app.timeutil import local
 
 DEFAULT_DAYS = 30
-
-
-def today() -> date:
-    return local(utcnow()).date()  # type: ignore[union-attr]  # never None for a time
 
 
 class CallReportForm(FlaskForm):

@@ -8,7 +8,6 @@ a rate (ANCHORS: what QueueMetrics users still ask for). It is a detail report, 
 openpyxl's write-only mode."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,7 +19,7 @@ from app.reports.excel import Column, add_table_sheet, add_trend_chart, summary_
 from app.reports.periods import range_label, read_params
 from app.stats.metrics import QueueFigures, queue_figures, total
 from app.stats.models import ANSWERED, QueueCall
-from app.timeutil import day_start_utc, local
+from app.timeutil import local, within_days
 
 
 def build_traffic(params: dict[str, Any]) -> Workbook:
@@ -57,8 +56,7 @@ def build_missed(params: dict[str, Any]) -> Workbook:
     stmt = (select(table.c.entered_at, table.c.queue, table.c.caller, table.c.outcome, table.c.hold_s,
                    table.c.position, table.c.exit_key, table.c.callid)
             .where(table.c.counted.is_(True), table.c.outcome != ANSWERED,
-                   table.c.entered_at >= day_start_utc(first),
-                   table.c.entered_at < day_start_utc(last + timedelta(days=1)))
+                   *within_days(table.c.entered_at, first, last))
             .order_by(table.c.entered_at))
     if queues:
         stmt = stmt.where(table.c.queue.in_(queues))

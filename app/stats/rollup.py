@@ -19,7 +19,7 @@ from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, rows_of_calls
 from app.extensions import db
 from app.stats import sessions
 from app.stats.facts import CallFact, call_facts
-from app.stats.hours import Counts, local_hour, period_values, upsert  # noqa: F401 (used by others)
+from app.stats.hours import Counts, local_hour, upsert
 from app.stats.models import ABANDON_BANDS, ANSWER_BANDS, AgentHour, QueueCall, QueueHour
 from app.stats.thresholds import service_level_seconds
 
