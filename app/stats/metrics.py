@@ -39,8 +39,35 @@ class Sums:
         return [f.name for f in fields(cls) if f.type in ("int", int)]
 
 
+class HandleTimes:
+    """The handle-time figures queues and agents share (both have talk_s, completed,
+    acw_s and acw_calls)."""
+
+    talk_s: int
+    completed: int
+    acw_s: int
+    acw_calls: int
+
+    @property
+    def average_talk(self) -> float | None:
+        """平均通话时长: sum of calltimes / answered-and-completed, seconds."""
+        return _ratio(self.talk_s, self.completed)
+
+    @property
+    def average_acw(self) -> float | None:
+        """平均后处理时间: ACW pause seconds / calls followed by one."""
+        return _ratio(self.acw_s, self.acw_calls)
+
+    @property
+    def aht(self) -> float | None:
+        """Average handle time: talk + after-call work (queue_log knows no hold within a call)."""
+        if self.average_talk is None:
+            return None
+        return self.average_talk + (self.average_acw or 0.0)
+
+
 @dataclass
-class QueueFigures(Sums):
+class QueueFigures(HandleTimes, Sums):
     received: int = 0
     calls: int = 0
     answered: int = 0
@@ -96,23 +123,6 @@ class QueueFigures(Sums):
         return _ratio(self.hold_s, self.answered)
 
     @property
-    def average_talk(self) -> float | None:
-        """平均通话时长: sum of calltimes / answered-and-completed, seconds."""
-        return _ratio(self.talk_s, self.completed)
-
-    @property
-    def average_acw(self) -> float | None:
-        """平均后处理时间: ACW pause seconds / calls followed by one."""
-        return _ratio(self.acw_s, self.acw_calls)
-
-    @property
-    def aht(self) -> float | None:
-        """Average handle time: talk + after-call work (queue_log knows no hold within a call)."""
-        if self.average_talk is None:
-            return None
-        return self.average_talk + (self.average_acw or 0.0)
-
-    @property
     def average_abandon_wait(self) -> float | None:
         return _ratio(self.abandon_wait_s, self.abandoned)
 
@@ -122,7 +132,7 @@ class QueueFigures(Sums):
 
 
 @dataclass
-class AgentFigures(Sums):
+class AgentFigures(HandleTimes, Sums):
     answered: int = 0
     hold_s: int = 0
     completed: int = 0
@@ -141,20 +151,6 @@ class AgentFigures(Sums):
         for reason, seconds in getattr(other, "pauses", {}).items():
             merged.pauses[reason] = merged.pauses.get(reason, 0) + seconds
         return merged
-
-    @property
-    def average_talk(self) -> float | None:
-        return _ratio(self.talk_s, self.completed)
-
-    @property
-    def average_acw(self) -> float | None:
-        return _ratio(self.acw_s, self.acw_calls)
-
-    @property
-    def aht(self) -> float | None:
-        if self.average_talk is None:
-            return None
-        return self.average_talk + (self.average_acw or 0.0)
 
     @property
     def offers(self) -> int:
