@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -78,15 +78,19 @@ class CtiLink(db.Model):
 
 class QueueLogEntry(db.Model):
     """One line of Asterisk's queue_log, as Asterisk (or our dialplan's ``QueueLog()``)
-    wrote it, whether it came from the file or the realtime table. ``key`` is a digest of
-    the whole line, so importing the same lines twice adds nothing; ``at`` is the line's
-    epoch as naive UTC. The statistics (``app.stats``) are derived from these rows."""
+    wrote it, whether it came from the file or the realtime table. ``at`` is the line's
+    epoch as naive UTC and ``key`` a digest of the whole line: (``at``, ``key``) is unique,
+    so importing the same lines twice adds nothing. The time leads that index because lines
+    come in time order: each new one goes to the end of the index instead of a random
+    place in it, which is most of what a fast ingest needs (docs/performance.md), and the
+    same index serves every time range. The statistics (``app.stats``) are derived from
+    these rows."""
 
     __tablename__ = "cti_queue_log"
-    __table_args__ = (Index("ix_cti_queue_log_at", "at"),)
+    __table_args__ = (UniqueConstraint("at", "key", name="uq_cti_queue_log_at_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), unique=True)
+    key: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column()
     callid: Mapped[str] = mapped_column(String(64), index=True)
     queue: Mapped[str] = mapped_column(String(64), default="")

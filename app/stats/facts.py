@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import itemgetter
 
 from app.cti.queue_log import QueueLogRow
 from app.stats.models import (
@@ -60,7 +61,7 @@ def call_facts(rows: Iterable[QueueLogRow]) -> list[CallFact]:
     starts one (uncounted if it is not an entry line: its entry is still to come)."""
     facts: list[CallFact] = []
     open_stay: dict[str, CallFact] = {}
-    for row in sorted(rows, key=lambda r: r.epoch):  # stable: same-second lines keep their order
+    for row in sorted(rows, key=_epoch):  # stable: same-second lines keep their order
         if not row.queue or row.queue == "NONE":
             continue
         fact = open_stay.get(row.queue)
@@ -85,6 +86,9 @@ def call_facts(rows: Iterable[QueueLogRow]) -> list[CallFact]:
         if fact.outcome in (ABANDONED, TIMEOUT, EXITEMPTY, EXITKEY) or fact.completed:
             open_stay.pop(row.queue, None)
     return facts
+
+
+_epoch = itemgetter(0)
 
 
 def _apply(fact: CallFact, row: QueueLogRow) -> None:

@@ -24,7 +24,7 @@ from app.agents.models import ACW_REASON
 from app.cti.models import QueueLogEntry
 from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, entry_row
 from app.extensions import db
-from app.stats.hours import local_hour, upsert
+from app.stats.hours import LocalHours, local_hour, upsert
 from app.stats.models import AgentHour, AgentPauseHour, AgentState, QueueCall, QueueHour
 
 LOGIN_EVENTS = frozenset({"ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN"})
@@ -39,6 +39,7 @@ def apply(rows: list[QueueLogRow]) -> None:
     pause_delta: dict = defaultdict(lambda: defaultdict(int))
     queue_delta: dict = defaultdict(lambda: defaultdict(int))
     by_agent: dict[str, list[QueueLogRow]] = defaultdict(list)
+    hours = LocalHours()
     for row in rows:
         if row.agent:
             by_agent[row.agent].append(row)
@@ -49,7 +50,7 @@ def apply(rows: list[QueueLogRow]) -> None:
         if state.last_epoch and min(r.epoch for r in lines) < state.last_epoch:
             lines = _replay_day(state, lines)
         for row in sorted(lines, key=lambda r: r.epoch):
-            _step(state, row, agent_delta, pause_delta, queue_delta, local_hour)
+            _step(state, row, agent_delta, pause_delta, queue_delta, hours)
             state.last_epoch = max(state.last_epoch or 0, row.epoch)
     db.session.flush()
     upsert(AgentHour, ("hour", "agent", "queue"), agent_delta)
