@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import agents, business, call_summary, calls, traffic, views
+from app.reports import agents, attendance, business, call_summary, calls, traffic, views
 from app.reports.commands import reports_group
 from app.reports.periods import PeriodReportForm
 
@@ -57,7 +57,11 @@ def postline_reports() -> list[Report]:
             Report("agent-calls", _l("Agent call detail"), "reports.view", agents.build_call_detail,
                    form_class=PeriodReportForm, weight=7,
                    description=_l("Every answered call: time, queue, agent, caller, wait, talk and after-call "
-                                  "work."))]
+                                  "work.")),
+            Report("agent-attendance", _l("Agent attendance"), "reports.view", attendance.build_attendance,
+                   form_class=PeriodReportForm, weight=8,
+                   description=_l("Per agent and day: first login, last logoff, logged-in and paused time, "
+                                  "pauses by reason and how many."))]
 
 
 @hookimpl
