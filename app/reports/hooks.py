@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import agents, attendance, business, call_summary, calls, traffic, views
+from app.reports import agents, attendance, business, call_summary, calls, quality, traffic, views
 from app.reports.commands import reports_group
 from app.reports.periods import PeriodReportForm
 
@@ -61,7 +61,11 @@ def postline_reports() -> list[Report]:
             Report("agent-attendance", _l("Agent attendance"), "reports.view", attendance.build_attendance,
                    form_class=PeriodReportForm, weight=8,
                    description=_l("Per agent and day: first login, last logoff, logged-in and paused time, "
-                                  "pauses by reason and how many."))]
+                                  "pauses by reason and how many.")),
+            Report("service-quality", _l("Service quality"), "reports.view", quality.build_quality,
+                   form_class=PeriodReportForm, weight=9,
+                   description=_l("Quality scores per agent and scoring template: calls scored, average "
+                                  "score, critical failures, appeals and how they were answered."))]
 
 
 @hookimpl
