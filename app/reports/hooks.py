@@ -6,7 +6,17 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import agents, attendance, business, call_summary, calls, quality, traffic, views
+from app.reports import (
+    agents,
+    attendance,
+    business,
+    call_summary,
+    calls,
+    quality,
+    satisfaction,
+    traffic,
+    views,
+)
 from app.reports.commands import reports_group
 from app.reports.periods import PeriodReportForm
 
@@ -65,7 +75,11 @@ def postline_reports() -> list[Report]:
             Report("service-quality", _l("Service quality"), "reports.view", quality.build_quality,
                    form_class=PeriodReportForm, weight=9,
                    description=_l("Quality scores per agent and scoring template: calls scored, average "
-                                  "score, critical failures, appeals and how they were answered."))]
+                                  "score, critical failures, appeals and how they were answered.")),
+            Report("satisfaction", _l("Satisfaction"), "reports.view", satisfaction.build_satisfaction,
+                   form_class=PeriodReportForm, weight=10,
+                   description=_l("The IVR survey's answers per queue and agent and the levels given on work "
+                                  "orders, per period: counts per answer and the satisfied share."))]
 
 
 @hookimpl
