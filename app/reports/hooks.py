@@ -12,6 +12,7 @@ from app.reports import (
     business,
     call_summary,
     calls,
+    housingfund,
     quality,
     satisfaction,
     traffic,
@@ -79,7 +80,11 @@ def postline_reports() -> list[Report]:
             Report("satisfaction", _l("Satisfaction"), "reports.view", satisfaction.build_satisfaction,
                    form_class=PeriodReportForm, weight=10,
                    description=_l("The IVR survey's answers per queue and agent and the levels given on work "
-                                  "orders, per period: counts per answer and the satisfied share."))]
+                                  "orders, per period: counts per answer and the satisfied share.")),
+            Report("housingfund-12329", _l("12329 hotline figures"), "reports.view", housingfund.build_housingfund,
+                   form_class=PeriodReportForm, weight=11,
+                   description=_l("The 12329 line's queues by day, week, month and year: total calls, average "
+                                  "talk, answer and abandon rates, average wait and after-call work."))]
 
 
 @hookimpl
