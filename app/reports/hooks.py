@@ -17,6 +17,7 @@ from app.reports import (
     satisfaction,
     traffic,
     views,
+    workorders,
 )
 from app.reports.commands import reports_group
 from app.reports.periods import PeriodReportForm
@@ -84,7 +85,11 @@ def postline_reports() -> list[Report]:
             Report("housingfund-12329", _l("12329 hotline figures"), "reports.view", housingfund.build_housingfund,
                    form_class=PeriodReportForm, weight=11,
                    description=_l("The 12329 line's queues by day, week, month and year: total calls, average "
-                                  "talk, answer and abandon rates, average wait and after-call work."))]
+                                  "talk, answer and abandon rates, average wait and after-call work.")),
+            Report("workorder-sla", _l("Work-order deadlines"), "reports.view", workorders.build_workorder_sla,
+                   form_class=PeriodReportForm, weight=12,
+                   description=_l("Work orders by type, category and department: registered, closed, on time, "
+                                  "overdue, on-time share, handling time, satisfaction."))]
 
 
 @hookimpl
