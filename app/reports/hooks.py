@@ -13,6 +13,7 @@ from app.reports import (
     call_summary,
     calls,
     housingfund,
+    ivr_usage,
     quality,
     satisfaction,
     traffic,
@@ -89,7 +90,11 @@ def postline_reports() -> list[Report]:
             Report("workorder-sla", _l("Work-order deadlines"), "reports.view", workorders.build_workorder_sla,
                    form_class=PeriodReportForm, weight=12,
                    description=_l("Work orders by type, category and department: registered, closed, on time, "
-                                  "overdue, on-time share, handling time, satisfaction."))]
+                                  "overdue, on-time share, handling time, satisfaction.")),
+            Report("ivr-usage", _l("IVR usage"), "reports.view", ivr_usage.build_ivr_usage,
+                   form_class=PeriodReportForm, weight=13,
+                   description=_l("Per line and period: calls and how they left the IVR, the self-served share, "
+                                  "the steps callers reached and where they left."))]
 
 
 @hookimpl
