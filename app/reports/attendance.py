@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app.agents.models import ACW_REASON, PauseReason
 from app.cti.models import QueueLogEntry
 from app.extensions import db
-from app.reports.agents import DURATION, people, shown
+from app.reports.agents import DURATION, _days, people, shown
 from app.reports.excel import Column, summary_workbook
 from app.reports.periods import range_label, read_params
 from app.stats.metrics import AgentFigures, agent_figures, total
@@ -57,11 +57,6 @@ def pause_counts(first: date, last: date) -> dict[tuple[date, str], int]:
             .where(AgentPauseHour.day >= first, AgentPauseHour.day <= last)
             .group_by(AgentPauseHour.day, AgentPauseHour.agent))
     return {(day, agent): int(n or 0) for day, agent, n in db.session.execute(stmt)}
-
-
-def _days(seconds: int) -> float:
-    """Seconds as an Excel duration (a fraction of a day)."""
-    return seconds / 86400
 
 
 def build_attendance(params: dict[str, Any]) -> Workbook:
