@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports.periods import PeriodReportForm
+from app.reports.forms import PeriodOnlyForm
 from app.selfservice import usage, views
 
 
@@ -19,6 +19,6 @@ def postline_blueprints() -> list[PluginBlueprint]:
 @hookimpl
 def postline_reports() -> list[Report]:
     return [Report("web-self-service", _l("Web self-service use"), "reports.view", usage.build_web_usage,
-                   form_class=PeriodReportForm, weight=14,
+                   form_class=PeriodOnlyForm, weight=14,
                    description=_l("Per period: order lookups on the public pages, found or not, and the work "
                                   "orders citizens submitted on the web, by type."))]
