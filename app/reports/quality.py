@@ -37,9 +37,9 @@ def build_quality(params: dict[str, Any]) -> Workbook:
             .where(*within_days(QualityScore.scored_at, first, last)))
     if queues:
         stmt = stmt.join(DeskCall, DeskCall.id == QualityScore.desk_call_id).where(DeskCall.queue.in_(queues))
-    groups: dict[tuple[str, str], Counter[str]] = {}
+    groups: dict[tuple[str, int, str], Counter[str]] = {}   # (agent's name, his id, template)
     for score, critical, state, appealed_at, template, user in db.session.execute(stmt):
-        c = groups.setdefault((shown(user, ""), template), Counter())
+        c = groups.setdefault((shown(user, ""), user.id, template), Counter())
         c["scored"] += 1
         c["points"] += score
         c["critical"] += bool(critical)
@@ -51,7 +51,7 @@ def build_quality(params: dict[str, Any]) -> Workbook:
                Column(_("Critical failure share"), 12, "0.0%"), Column(_("Appeals"), 10, "0"),
                Column(_("Appeals upheld"), 10, "0"), Column(_("Appeals revised"), 10, "0"),
                Column(_("Appeals awaiting an answer"), 12, "0")]
-    rows = [_row(agent, template, c) for (agent, template), c in sorted(groups.items())]
+    rows = [_row(agent, template, c) for (agent, _id, template), c in sorted(groups.items())]
     whole: Counter[str] = sum(groups.values(), Counter())
     notes = [range_label(first, last),
              _("By the day the call was scored; the score standing now (after a revised appeal). "
