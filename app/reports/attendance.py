@@ -7,6 +7,7 @@ the figures agree with the workload report and the wallboard. A pause reason is 
 the name the centre gave it on the pause-reasons page, its code otherwise."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from app.agents.models import ACW_REASON, PauseReason
 from app.cti.models import QueueLogEntry
 from app.extensions import db
 from app.reports.agents import DURATION, _days, people, shown
-from app.reports.excel import Column, summary_workbook
+from app.reports.excel import Column, add_summary_sheet, summary_workbook
 from app.reports.periods import range_label, read_params
 from app.stats.metrics import AgentFigures, agent_figures, total
 from app.stats.models import AgentPauseHour
@@ -51,19 +52,25 @@ def session_edges(first: date, last: date) -> dict[tuple[date, str], tuple[datet
     return {key: (pair[0], pair[1]) for key, pair in edges.items()}
 
 
-def pause_counts(first: date, last: date) -> dict[tuple[date, str], int]:
-    """(day, agent) → how many pauses began that day (a pause over an hour boundary is one)."""
-    stmt = (select(AgentPauseHour.day, AgentPauseHour.agent, func.sum(AgentPauseHour.pauses))
+def pauses_by_reason(first: date, last: date) -> dict[tuple[date, str, str], tuple[int, int]]:
+    """(day, agent, reason) → (pauses begun that day, paused seconds); a pause over an hour
+    boundary is one pause."""
+    stmt = (select(AgentPauseHour.day, AgentPauseHour.agent, AgentPauseHour.reason,
+                   func.sum(AgentPauseHour.pauses), func.sum(AgentPauseHour.pause_s))
             .where(AgentPauseHour.day >= first, AgentPauseHour.day <= last)
-            .group_by(AgentPauseHour.day, AgentPauseHour.agent))
-    return {(day, agent): int(n or 0) for day, agent, n in db.session.execute(stmt)}
+            .group_by(AgentPauseHour.day, AgentPauseHour.agent, AgentPauseHour.reason))
+    return {(day, agent, reason): (int(n or 0), int(seconds or 0))
+            for day, agent, reason, n, seconds in db.session.execute(stmt)}
 
 
 def build_attendance(params: dict[str, Any]) -> Workbook:
     first, last, _period, _queues = read_params(params)
     users, names = people(), reason_names()
     found = agent_figures(first, last, "day")
-    edges, counts = session_edges(first, last), pause_counts(first, last)
+    edges, by_reason = session_edges(first, last), pauses_by_reason(first, last)
+    counts: Counter[tuple[date, str]] = Counter()
+    for (day, agent, _reason), (n, _seconds) in by_reason.items():
+        counts[(day, agent)] += n
     days: dict[tuple[date, str], AgentFigures] = {}
     for day, agent, figures in found:
         if figures.login_s or figures.pause_s or figures.pauses:
@@ -92,4 +99,14 @@ def build_attendance(params: dict[str, Any]) -> Workbook:
     notes = [range_label(first, last),
              _("Logged in: from the first queue joined until removed from every queue; a login still open "
                "at the end of the range is not counted yet.")]
-    return summary_workbook(_("Agent attendance"), notes, columns, rows, totals)
+    wb = summary_workbook(_("Agent attendance"), notes, columns, rows, totals)
+    reason_rows = [[day, shown(users.get(agent), agent), names.get(reason, reason), n, _days(seconds)]
+                   for (day, agent, reason), (n, seconds) in sorted(
+                       by_reason.items(), key=lambda item: (item[0][0], shown(users.get(item[0][1]), item[0][1]),
+                                                            names.get(item[0][2], item[0][2])))]
+    add_summary_sheet(wb, _("Pauses by reason"), [range_label(first, last)],
+                      [Column(_("Date"), 12, "yyyy-mm-dd"), Column(_("Agent"), 16), Column(_("Pause reason"), 16),
+                       Column(_("Number of pauses"), 10, "0"), Column(_("Pause time"), 12, DURATION)],
+                      reason_rows, [_("Total"), "", "", sum(r[3] for r in reason_rows),
+                                    _days(sum(seconds for _n, seconds in by_reason.values()))])
+    return wb

@@ -56,6 +56,10 @@ def test_attendance_per_agent_and_day(sessions, build_report):
     assert (other[3], other[4], other[7]) == (time(9, 30), time(10, 0), 0)
     totals = built.by_label()["合计"]
     assert seconds(totals[5]) == 7200 + 1800 and totals[7] == 2
+    reasons = {row[2]: row for row in built.sheets["按原因暂停"] if row[1] == "王芳"}
+    assert (reasons["午餐"][3], seconds(reasons["午餐"][4])) == (1, 1800)
+    assert (reasons["（无原因）"][3], seconds(reasons["（无原因）"][4])) == (1, 300)
+    assert built.by_label("按原因暂停")["合计"][3] == 2
 
 
 def test_the_range_keeps_to_its_days(sessions, build_report):
