@@ -3,19 +3,20 @@
 agent for the IVR's post-call survey, and per period and business type for the level a
 customer gave a person on a work order's feedback.
 
-The survey is counted on the IVR call it scored (its queue and the agent who answered,
-the call's day); a work order's level is counted only when it came from a person
+The survey is counted on the IVR call it scored (the day of the call, the queue queue_log
+says it was answered in and the agent who answered it); a work order's level is counted only when it came from a person
 (``satisfaction_source`` ``person``): a level the order took over from the survey is
 already counted as that survey, once."""
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.calls.models import CallRecord
 from app.extensions import db
@@ -24,6 +25,7 @@ from app.reports.business import SATISFIED
 from app.reports.excel import Column, add_summary_sheet
 from app.reports.grouping import period_key, sorted_groups
 from app.reports.periods import period_label, range_label, read_params
+from app.stats.models import ANSWERED, QueueCall
 from app.tickets.kinds import SATISFACTION
 from app.tickets.models import WorkOrder
 from app.tickets.satisfaction import PERSON, SURVEY_LEVELS
@@ -57,13 +59,25 @@ def _sheet(wb: Workbook, title: str, notes: list[str], period: str, group: str,
     add_summary_sheet(wb, title, notes, _columns(period, group), rows, _row(_("Total"), "", whole))
 
 
+def survey_answers(first: date, last: date, queues: list[str] | None) -> list[tuple[datetime, str, str, int]]:
+    """(call's start, queue, agent, score) of the surveyed calls. The queue is the one queue_log
+    says the call was answered in (its last answered queue, when it went through several), so
+    it is named as in ``call-summary``; the IVR's own choice when queue_log has none."""
+    stmt = (select(CallRecord.id, CallRecord.started_at, CallRecord.queue, CallRecord.agent,
+                   CallRecord.survey_score, QueueCall.queue)
+            .outerjoin(QueueCall, and_(QueueCall.callid == CallRecord.uniqueid, CallRecord.uniqueid != "",
+                                       QueueCall.outcome == ANSWERED, QueueCall.counted.is_(True)))
+            .where(CallRecord.survey_score.in_(tuple(SURVEY_LEVELS)), *within_days(CallRecord.started_at, first, last))
+            .order_by(CallRecord.id, QueueCall.segment))
+    found: dict[int, tuple[datetime, str, str, int]] = {}
+    for call_id, at, ivr_queue, agent, score, answered_in in db.session.execute(stmt):
+        found[call_id] = (at, answered_in or ivr_queue, agent, score)
+    return [answer for answer in found.values() if not queues or answer[1] in queues]
+
+
 def build_satisfaction(params: dict[str, Any]) -> Workbook:
     first, last, period, queues = read_params(params)
-    stmt = (select(CallRecord.started_at, CallRecord.queue, CallRecord.agent, CallRecord.survey_score)
-            .where(CallRecord.survey_score.in_(tuple(SURVEY_LEVELS)), *within_days(CallRecord.started_at, first, last)))
-    if queues:
-        stmt = stmt.where(CallRecord.queue.in_(queues))
-    surveys = db.session.execute(stmt).all()
+    surveys = survey_answers(first, last, queues)
     users, types = people(), all_types()
     satisfied = _("Satisfied share: very satisfied or satisfied / all answers.")
     wb = Workbook()

@@ -8,6 +8,7 @@ import pytest
 
 from app.agents.models import AgentProfile
 from app.calls.models import TRANSFERRED, CallRecord
+from app.cti.queue_log import store_lines
 from app.extensions import db
 from app.tickets.register import register
 from app.tickets.satisfaction import PERSON, SURVEY
@@ -57,6 +58,18 @@ def test_survey_answers_per_queue_and_agent(answers, build_report):
     by_agent = {row[1]: row for row in sheets["满意度（按话务员）"]}
     assert by_agent["王芳"][7:] == (4, pytest.approx(3 / 4))
     assert by_agent["Agent 8002"][7] == 1
+
+
+def test_a_survey_counts_in_the_queue_the_call_was_answered_in(answers, build_report):
+    t0 = 1796090400   # 2026-12-01 10:00 in Shanghai
+    store_lines([f"{t0}|1796090400.7|postline-12329|NONE|ENTERQUEUE||13800138000|1",
+                 f"{t0 + 5}|1796090400.7|postline-12329|Agent 8001|CONNECT|5|1796090400.8|2"], "test")
+    call = surveyed(4, "", "Agent 8001")   # the IVR named no queue: the line's own
+    call.uniqueid = "1796090400.7"
+    db.session.commit()
+    rows = {row[1]: row for row in build_report("satisfaction").sheets["满意度（按队列）"]}
+    assert rows["postline-12329"][2:9] == (0, 1, 0, 0, 0, 1, 1)
+    assert build_report("satisfaction", "--queue", "postline-12329").by_label("满意度（按队列）")["合计"][7] == 1
 
 
 def test_work_order_levels_given_to_a_person(answers, build_report):
