@@ -54,7 +54,7 @@ def build_ivr_usage(params: dict[str, Any]) -> Workbook:
     by_line: dict[tuple, Counter[str]] = {}
     reached: dict[tuple, Counter[str]] = {}
     left: dict[tuple, Counter[str]] = {}
-    for at, line, outcome, path in db.session.execute(stmt):
+    for at, line, outcome, path in db.session.execute(stmt.execution_options(yield_per=5000)):
         key = period_key(period, at)
         c = by_line.setdefault((key, line), Counter())
         c["calls"] += 1
