@@ -155,6 +155,9 @@ class Defaults:
     #: level; SERVICE_LEVEL_BY_QUEUE overrides it per queue: "postline-complaint=30".
     SERVICE_LEVEL_SECONDS = 20
     SERVICE_LEVEL_BY_QUEUE = ""
+    #: The 12329 housing-fund line's queues (comma list), whose figures the
+    #: ``housingfund-12329`` report gives as seed 004 §3.3 asks: the sample dialplan's.
+    HOUSINGFUND_QUEUES = "postline-12329,postline-12329-loan,postline-12329-account"
 
     # The citizens' self-service pages under /public (docs/self-service.md).
     #: Off: every page under /public answers 404.

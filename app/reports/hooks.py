@@ -6,8 +6,22 @@ from flask_babel import lazy_gettext as _l
 
 from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.reports import agents, business, call_summary, calls, traffic, views
+from app.reports import (
+    agents,
+    attendance,
+    business,
+    call_summary,
+    calls,
+    housingfund,
+    ivr_usage,
+    quality,
+    satisfaction,
+    traffic,
+    views,
+    workorders,
+)
 from app.reports.commands import reports_group
+from app.reports.forms import PeriodOnlyForm, QueueRangeForm, RangeForm
 from app.reports.periods import PeriodReportForm
 
 
@@ -57,7 +71,31 @@ def postline_reports() -> list[Report]:
             Report("agent-calls", _l("Agent call detail"), "reports.view", agents.build_call_detail,
                    form_class=PeriodReportForm, weight=7,
                    description=_l("Every answered call: time, queue, agent, caller, wait, talk and after-call "
-                                  "work."))]
+                                  "work.")),
+            Report("agent-attendance", _l("Agent attendance"), "reports.view", attendance.build_attendance,
+                   form_class=RangeForm, weight=8,
+                   description=_l("Per agent and day: first login, last logoff, logged-in and paused time, "
+                                  "pauses by reason and how many.")),
+            Report("service-quality", _l("Service quality"), "reports.view", quality.build_quality,
+                   form_class=QueueRangeForm, weight=9,
+                   description=_l("Quality scores per agent and scoring template: calls scored, average "
+                                  "score, critical failures, appeals and how they were answered.")),
+            Report("satisfaction", _l("Satisfaction"), "reports.view", satisfaction.build_satisfaction,
+                   form_class=PeriodReportForm, weight=10,
+                   description=_l("The IVR survey's answers per queue and agent and the levels given on work "
+                                  "orders, per period: counts per answer and the satisfied share.")),
+            Report("housingfund-12329", _l("12329 hotline figures"), "reports.view", housingfund.build_housingfund,
+                   form_class=RangeForm, weight=11,
+                   description=_l("The 12329 line's queues by day, week, month and year: total calls, average "
+                                  "talk, answer and abandon rates, average wait and after-call work.")),
+            Report("workorder-sla", _l("Work-order deadline statistics"), "reports.view", workorders.build_workorder_sla,
+                   form_class=RangeForm, weight=12,
+                   description=_l("Work orders by type, category and department: registered, closed, on time, "
+                                  "overdue, on-time share, handling time, satisfaction.")),
+            Report("ivr-usage", _l("IVR usage"), "reports.view", ivr_usage.build_ivr_usage,
+                   form_class=PeriodOnlyForm, weight=13,
+                   description=_l("Per line and period: calls and how they left the IVR, the self-served share, "
+                                  "the steps callers reached and where they left."))]
 
 
 @hookimpl

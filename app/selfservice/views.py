@@ -30,7 +30,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.permissions import public
 from app.extensions import db, login_manager
-from app.selfservice import attachments, cookies, intake, limits
+from app.selfservice import attachments, cookies, intake, limits, usage
 from app.selfservice.forms import StatusForm, SubmitForm
 from app.selfservice.limits import limiter
 from app.selfservice.lookup import look_up
@@ -122,6 +122,8 @@ def status() -> str:
     if form.validate_on_submit():
         view = look_up(form.number.data, form.phone.data)
         not_found = view is None
+        usage.note_lookup(found=not not_found)
+        db.session.commit()
     return render_template("selfservice/status.html", form=form, view=view, not_found=not_found)
 
 

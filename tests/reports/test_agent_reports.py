@@ -1,11 +1,7 @@
 """受理员工作量统计 and the agent call detail, with queue_log names shown as PostLine users."""
 from __future__ import annotations
 
-from flask.cli import ScriptInfo
-from openpyxl import load_workbook
-
 from app.agents.models import AgentProfile
-from app.commands import cli
 from app.cti.queue_log import store_lines
 from app.extensions import db
 
@@ -21,30 +17,21 @@ LINES = [
 ]
 
 
-def rows_of(app, tmp_path, name):
-    out = tmp_path / f"{name}.xlsx"
-    result = app.test_cli_runner().invoke(
-        cli, ["reports", "build", name, "--from", "2026-12-01", "--to", "2026-12-01", "-o", str(out)],
-        obj=ScriptInfo(create_app=lambda: app))
-    assert result.exit_code == 0, result.output
-    return [tuple(c.value for c in row) for row in load_workbook(out).worksheets[0].iter_rows()]
-
-
-def test_workload_per_agent(app, make_user, tmp_path):
+def test_workload_per_agent(app, make_user, build_report):
     user = make_user("agent", username="wangfang")
     user.display_name = "王芳"
     db.session.add(AgentProfile(user_id=user.id, interface="PJSIP/8001", member_name="Agent 8001"))
     db.session.commit()
     store_lines(LINES, "test")
-    rows = {row[0]: row for row in rows_of(app, tmp_path, "agent-workload")}
+    rows = {row[0]: row for row in build_report("agent-workload").rows}
     assert rows["王芳"][1:4] == ("Agent 8001", 2, 0)
     assert rows["王芳"][5] == 90                          # average talk (120 + 60) / 2
     assert rows["Agent 8002"][2:4] == (0, 1)               # unknown to PostLine: shown by name; one missed offer
     assert rows["合计"][2:4] == (2, 1)
 
 
-def test_call_detail_has_one_row_per_answered_call(app, tmp_path):
+def test_call_detail_has_one_row_per_answered_call(app, build_report):
     store_lines(LINES, "test")
-    rows = rows_of(app, tmp_path, "agent-calls")
+    rows = build_report("agent-calls").rows
     assert [(row[2], row[3], row[4], row[6]) for row in rows[1:]] == [
         ("Agent 8001", "13800138001", 20, 120), ("Agent 8001", "13800138002", 10, 60)]

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask.cli import ScriptInfo
-from openpyxl import load_workbook
-
 from app.agents.models import DeskCall
-from app.commands import cli
 from app.extensions import db
 from app.tickets.models import TicketCategory
 from app.tickets.register import register
 
 DAY = datetime(2026, 12, 1, 3, 0)   # 11:00 in Shanghai
-
-
-def sheets(app, tmp_path, name):
-    out = tmp_path / f"{name}.xlsx"
-    result = app.test_cli_runner().invoke(
-        cli, ["reports", "build", name, "--from", "2026-12-01", "--to", "2026-12-01", "-o", str(out)],
-        obj=ScriptInfo(create_app=lambda: app))
-    assert result.exit_code == 0, result.output
-    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in load_workbook(out)}
 
 
 def category(type_code: str, name: str) -> TicketCategory:
@@ -32,7 +19,7 @@ def category(type_code: str, name: str) -> TicketCategory:
     return row
 
 
-def test_business_types_count_summaries_and_orders(app, make_user, tmp_path):
+def test_business_types_count_summaries_and_orders(app, make_user, build_report):
     agent = make_user("agent")
     postage = category("consult", "资费")
     for type_code, cat in (("consult", postage), ("consult", postage), ("complaint", None)):
@@ -44,7 +31,7 @@ def test_business_types_count_summaries_and_orders(app, make_user, tmp_path):
     order = register(agent, type_code="complaint", subject="包裹破损")
     order.created_at = DAY
     db.session.commit()
-    found = sheets(app, tmp_path, "business-types")
+    found = build_report("business-types").sheets
     first = list(found.values())[0]
     assert first[0][0] == "业务类型分类统计"
     rows = {row[0]: row for row in first}
@@ -56,7 +43,7 @@ def test_business_types_count_summaries_and_orders(app, make_user, tmp_path):
     assert ("咨询", "资费", 2, 0) in consult
 
 
-def test_complaints_count_on_time_and_satisfied(app, make_user, tmp_path):
+def test_complaints_count_on_time_and_satisfied(app, make_user, build_report):
     agent = make_user("agent")
     damage = category("complaint", "破损")
     for closed_late, satisfaction in ((False, "satisfied"), (True, "dissatisfied"), (None, "")):
@@ -66,5 +53,5 @@ def test_complaints_count_on_time_and_satisfied(app, make_user, tmp_path):
         if closed_late is not None:
             order.closed_at = DAY + timedelta(days=2 if closed_late else 0, hours=1)
     db.session.commit()
-    rows = {row[0]: row for row in sheets(app, tmp_path, "complaints-suggestions")["用户投诉统计"]}
+    rows = {row[0]: row for row in build_report("complaints-suggestions").sheets["用户投诉统计"]}
     assert rows["破损"][1:7] == (3, 2, 1, 0.5, 2, 0.5)

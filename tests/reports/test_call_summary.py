@@ -41,18 +41,9 @@ def sheet_rows(data: bytes) -> tuple[list[tuple], object]:
     return [tuple(cell.value for cell in row) for row in sheet.iter_rows()], wb
 
 
-def build(app, tmp_path, *args: str):
-    out = tmp_path / "report.xlsx"
-    result = app.test_cli_runner().invoke(
-        cli, ["reports", "build", "call-summary", "--from", "2026-12-01", "--to", "2026-12-02", *args,
-              "-o", str(out)], obj=ScriptInfo(create_app=lambda: app))
-    return result, out
-
-
-def test_the_command_builds_the_figures_per_queue_and_day(app, calls, tmp_path):
-    result, out = build(app, tmp_path)
-    assert result.exit_code == 0, result.output
-    rows, wb = sheet_rows(out.read_bytes())
+def test_the_command_builds_the_figures_per_queue_and_day(app, calls, build_report):
+    built = build_report("call-summary", end="2026-12-02")
+    rows, wb = built.rows, built.book
     assert rows[0][0] == "话务汇总"                       # the title, in Chinese
     assert "2026-12-01" in rows[1][0] and "2026-12-02" in rows[1][0]
     header = next(i for i, row in enumerate(rows) if row[1] == "队列")
@@ -75,10 +66,8 @@ def test_the_command_builds_the_figures_per_queue_and_day(app, calls, tmp_path):
     assert wb.worksheets[1]._charts, "the trend sheet has a native chart"
 
 
-def test_one_queue_by_month(app, calls, tmp_path):
-    result, out = build(app, tmp_path, "--period", "month", "--queue", "q-post")
-    assert result.exit_code == 0, result.output
-    rows, _wb = sheet_rows(out.read_bytes())
+def test_one_queue_by_month(app, calls, build_report):
+    rows = build_report("call-summary", "--period", "month", "--queue", "q-post", end="2026-12-02").rows
     assert ("2026-12", "q-post", 4, 3, 1) in [row[:5] for row in rows]
 
 

@@ -1,10 +1,6 @@
 """话务量统计 by hour of day and the missed-calls list to call back."""
 from __future__ import annotations
 
-from flask.cli import ScriptInfo
-from openpyxl import load_workbook
-
-from app.commands import cli
 from app.cti.queue_log import store_lines
 
 T0 = 1796090400   # 2026-12-01 10:00 in Shanghai
@@ -20,27 +16,18 @@ LINES = [
 ]
 
 
-def build(app, tmp_path, name):
-    out = tmp_path / f"{name}.xlsx"
-    result = app.test_cli_runner().invoke(
-        cli, ["reports", "build", name, "--from", "2026-12-01", "--to", "2026-12-01", "-o", str(out)],
-        obj=ScriptInfo(create_app=lambda: app))
-    assert result.exit_code == 0, result.output
-    return [tuple(cell.value for cell in row) for row in load_workbook(out).worksheets[0].iter_rows()]
-
-
-def test_traffic_counts_each_hour_of_the_day(app, tmp_path):
+def test_traffic_counts_each_hour_of_the_day(app, build_report):
     store_lines(LINES, "test")
-    rows = build(app, tmp_path, "traffic")
+    rows = build_report("traffic").rows
     by_hour = {row[0]: row for row in rows if row[0] and str(row[0])[:2].isdigit()}
     assert by_hour["10:00-11:00"][1:4] == (2, 1, 1)
     assert by_hour["14:00-15:00"][1:4] == (1, 0, 0)
     assert [row for row in rows if row[0] == "合计"][0][1:3] == (3, 1)
 
 
-def test_missed_calls_list_every_unanswered_caller(app, tmp_path):
+def test_missed_calls_list_every_unanswered_caller(app, build_report):
     store_lines(LINES, "test")
-    rows = build(app, tmp_path, "missed-calls")
+    rows = build_report("missed-calls").rows
     assert rows[0][2] == "来电号码"
     assert [(row[2], row[4]) for row in rows[1:]] == [("13800138002", 30), ("13800138003", 300)]
     assert str(rows[1][0]) == "2026-12-01 10:01:40"   # the centre's time
