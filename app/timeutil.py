@@ -21,6 +21,23 @@ def local(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=timezone.utc).astimezone(zone)
 
 
+class LocalClock:
+    """:func:`local` for the many times of a detail export, as naive local times: the
+    centre's offset from UTC is looked up once per UTC quarter-hour (every zone's offset is
+    a whole number of quarter-hours) and added, instead of a zone conversion per row."""
+
+    def __init__(self) -> None:
+        self.zone = ZoneInfo(current_app.config["TIMEZONE"])
+        self.offsets: dict[tuple[int, int, int, int, int], timedelta] = {}
+
+    def __call__(self, dt: datetime) -> datetime:
+        quarter = (dt.year, dt.month, dt.day, dt.hour, dt.minute // 15)
+        offset = self.offsets.get(quarter)
+        if offset is None:
+            offset = self.offsets[quarter] = dt.replace(tzinfo=timezone.utc).astimezone(self.zone).utcoffset()
+        return dt + offset
+
+
 def parse_day(text: str) -> date | None:
     """``YYYY-MM-DD`` as a date; ``None`` when it is not one (a filter's message, not a 500)."""
     try:

@@ -1,9 +1,14 @@
 """Statistics benchmark (figures, not a test): a synthetic queue_log of N calls over a year
 is ingested (queue_log rows per second, the roll-ups kept on the way), then the
-``call-summary`` report is built for a month and for the year, on SQLite or PostgreSQL.
+``call-summary`` report is built for a month and for the year, and the year's
+``agent-calls`` detail export (one row per answered call) is written, against openpyxl's
+own write-only mode writing the same rows from the same query with nothing else done,
+each in a process of its own so that its peak memory is its own; on SQLite or PostgreSQL.
 
-    .venv/bin/python bench/reports.py --calls 1000000 --database-url sqlite:////tmp/bench.sqlite
-    .venv/bin/python bench/reports.py --calls 1000000   # PostgreSQL at POSTLINE_TEST_DATABASE_URL
+    .venv/bin/python bench/reports.py --calls 1300000 --database-url sqlite:////tmp/bench.sqlite
+    .venv/bin/python bench/reports.py --calls 1300000   # PostgreSQL at POSTLINE_TEST_DATABASE_URL
+
+(1.3M calls make the 1M answered calls of a 1M-row detail export.)
 
 The calls are spread over 2026 with a day's shape (more at 10:00 and 15:00), four queues,
 30 agents; 78 % answered, 15 % abandoned, the rest timed out or left by key. Figures go
@@ -13,6 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -61,25 +68,28 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("POSTLINE_TEST_DATABASE_URL", PG_DEFAULT))
     parser.add_argument("--schema", default="postline_bench_reports")
     parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--export", choices=("postline", "openpyxl"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.database_url.startswith("postgresql"):
+    if args.export:
+        export(args.database_url, args.export)
+    elif args.database_url.startswith("postgresql"):
         with bench_schema(args.database_url, args.schema) as url:
             run(url, args)
+            exports(url)
     else:
         if args.database_url.startswith("sqlite:///"):
             Path(args.database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         run(args.database_url, args)
+        exports(args.database_url)
 
 
 def run(url: str, args: argparse.Namespace) -> None:
-    from app import create_app
     from app.cti.queue_log import store_lines
     from app.pluginhost.migrations import upgrade_all
     from app.reports import call_summary
     from app.reports.excel import to_bytes
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + os.urandom(8).hex(), "TESTING": True,
-                      "PLUGINS": "", "SERVER_NAME": "postline.bench"})
+    app = bench_app(url)
     with app.app_context():
         upgrade_all()
         print(f"database: {url.split('?')[0]}; {args.calls} calls")
@@ -95,6 +105,61 @@ def run(url: str, args: argparse.Namespace) -> None:
                 body = to_bytes(call_summary.build({"start": first, "end": last, "period": period}))
                 print(f"call-summary for a {label} by {period}: {time.perf_counter() - started:.2f} s "
                       f"({len(body) // 1024} KiB)")
+
+
+def bench_app(url: str):  # noqa: ANN201 - the app factory is imported late, as in run()
+    from app import create_app
+
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + os.urandom(8).hex(), "TESTING": True,
+                       "PLUGINS": "", "SERVER_NAME": "postline.bench"})
+
+
+def exports(url: str) -> None:
+    """The detail export and its openpyxl-alone baseline, each in a fresh process."""
+    figures = {}
+    for how in ("openpyxl", "postline"):
+        done = subprocess.run([sys.executable, __file__, "--database-url", url, "--export", how],
+                              check=True, capture_output=True, text=True)
+        figures[how] = [float(value) for value in done.stdout.split()]
+    for how, (rows, seconds, peak_mb, size_kb) in figures.items():
+        print(f"agent-calls export for the year ({how}{' alone' if how == 'openpyxl' else ''}): {rows:,.0f} rows "
+              f"in {seconds:.1f} s = {rows / seconds:,.0f} rows/s, peak memory {peak_mb:.0f} MB, "
+              f"{size_kb / 1024:.0f} MiB")
+    print(f"export time, PostLine / openpyxl alone: {figures['postline'][1] / figures['openpyxl'][1]:.2f}×")
+
+
+def export(url: str, how: str) -> None:
+    """One export (child process): rows, seconds, peak RSS in MB and file size in KiB on stdout."""
+    import tempfile
+
+    from openpyxl import Workbook
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.reports import agents
+    from app.stats.models import QueueCall
+
+    app = bench_app(url)
+    with app.app_context(), tempfile.NamedTemporaryFile(suffix=".xlsx") as target:
+        params = {"start": date(2026, 1, 1), "end": date(2026, 12, 31), "period": "day", "queue": ""}
+        started = time.perf_counter()
+        if how == "postline":
+            agents.build_call_detail(params).save(target.name)
+        else:
+            table = QueueCall.__table__
+            stmt = (select(table.c.entered_at, table.c.queue, table.c.agent, table.c.caller, table.c.hold_s,
+                           table.c.ring_s, table.c.talk_s, table.c.acw_s, table.c.ended_by, table.c.callid)
+                    .where(table.c.counted.is_(True), table.c.outcome == "answered").order_by(table.c.entered_at))
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet("calls")
+            for row in db.session.connection().execution_options(stream_results=True, yield_per=5000).execute(stmt):
+                ws.append(tuple(row))
+            wb.save(target.name)
+        seconds = time.perf_counter() - started
+        rows = db.session.scalar(select(db.func.count()).select_from(QueueCall.__table__)
+                                 .where(QueueCall.outcome == "answered", QueueCall.counted.is_(True)))
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(rows, seconds, peak_mb, os.path.getsize(target.name) / 1024)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from app.reports.periods import range_label, read_params
 from app.stats.metrics import AgentFigures, agent_figures, total
 from app.stats.models import QueueCall
 from app.tickets.models import WorkOrder
-from app.timeutil import local, within_days
+from app.timeutil import LocalClock, within_days
 
 DURATION = "[h]:mm:ss"
 
@@ -97,13 +97,16 @@ def build_call_detail(params: dict[str, Any]) -> Workbook:
                Column(_("Talk (s)"), 10, "0"), Column(_("After-call work (s)"), 12, "0"),
                Column(_("Ended by"), 10), Column(_("Call id"), 22)]
     users = people()
+    names: dict[str, str] = {}
+    clock = LocalClock()
 
     def rows() -> Any:
         result = db.session.connection().execution_options(stream_results=True, yield_per=5000).execute(stmt)
         for at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid in result:
-            user = users.get(agent)
-            yield (local(at).replace(tzinfo=None), queue, shown(user, agent),  # type: ignore[union-attr]
-                   caller, hold, ring, talk, acw, ended.get(ended_by, ended_by), callid)
+            name = names.get(agent)
+            if name is None:
+                name = names[agent] = shown(users.get(agent), agent)
+            yield clock(at), queue, name, caller, hold, ring, talk, acw, ended.get(ended_by, ended_by), callid
 
     wb = Workbook(write_only=True)
     add_table_sheet(wb, _("Agent call detail"), columns, rows())
