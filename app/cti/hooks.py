@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.cti import live, models, queue_log_follow, queue_log_table, views  # noqa: F401 (models: the room's tables)
+from app.cti import ivr_exits, live, models, queue_log_follow, queue_log_table, views  # noqa: F401 (models: the room's tables)
 from app.cti.queue_log_commands import cti_group
 from app.declarations import CliCommand, Job, NavItem, Permission, PluginBlueprint
 from app.hookspecs import hookimpl
@@ -32,7 +32,9 @@ def postline_jobs() -> list[Job]:
             Job("queue_log_follow", queue_log_follow.follow_configured, "interval", {"seconds": 5},
                 title=_l("Read new queue_log lines")),
             Job("queue_log_table", queue_log_table.read_configured, "interval", {"seconds": 5},
-                title=_l("Read new queue_log table rows"))]
+                title=_l("Read new queue_log table rows")),
+            Job("ivr_exits", ivr_exits.write_ivr_exits, "interval", {"seconds": 30},
+                title=_l("Write the IVR's calls into queue_log"))]
 
 
 @hookimpl

@@ -40,10 +40,18 @@ def import_queue_log(file: str, source: str) -> None:
 
 
 def _lines(handle: IO[bytes], advance) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The file's lines; the bar moves per megabyte read (drawing it per line would take
+    longer than storing the line)."""
+    pending = 0
     for raw in handle:
         if advance is not None:
-            advance(len(raw))
+            pending += len(raw)
+            if pending >= 1 << 20:
+                advance(pending)
+                pending = 0
         yield raw.decode("utf-8", errors="replace")
+    if advance is not None and pending:
+        advance(pending)
 
 
 def _report(result: StoreResult) -> None:

@@ -4,8 +4,8 @@ formula when a manager opens the file."""
 from __future__ import annotations
 
 import io
-from copy import copy
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
