@@ -85,3 +85,10 @@ class ForecastForm(GetForm):
 
 class DashboardForm(GetForm):
     day = DayField(_l("Day"), validators=[Optional()], description=_l("Empty: today"))
+
+
+class ForecastReportForm(ForecastForm):
+    """The same questions on the reports page, posted there (so with its CSRF token)."""
+
+    class Meta:
+        csrf = True

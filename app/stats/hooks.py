@@ -10,7 +10,7 @@ from app.declarations import NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
 from app.stats import dashboard_views, models, rollup, views, wallboard_views  # noqa: F401 (models: tables; *_views: routes)
 from app.stats.forecast_excel import build_forecast
-from app.stats.forms import ForecastForm
+from app.stats.forms import ForecastReportForm
 
 
 @hookimpl
@@ -37,7 +37,7 @@ def postline_nav_items() -> list[NavItem]:
 
 @hookimpl
 def postline_reports() -> list[Report]:
-    return [Report("forecast", _l("Staffing forecast"), views.VIEW, build_forecast, form_class=ForecastForm,
+    return [Report("forecast", _l("Staffing forecast"), views.VIEW, build_forecast, form_class=ForecastReportForm,
                    description=_l("Agents to schedule per weekday and half-hour, by Erlang C from the "
                                   "last weeks' calls, for a service level and ASA target."), weight=90)]
 

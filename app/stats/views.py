@@ -1,6 +1,6 @@
 """The staffing forecast page: a GET form (nothing changes, so no CSRF), a chart of the
 agents to schedule per half-hour for the chosen weekdays, and the weekday × half-hour
-table; the same form's "Download" button posts to the ``forecast`` report."""
+table; its "Download" button posts the values shown to the ``forecast`` report."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -29,7 +29,7 @@ def forecast_page() -> tuple[str, int] | str:
     days = chosen["weekdays"]
     table = [[s for s in slots if s.slot == index and s.weekday in days] for index in range(SLOTS)]
     return render_template("stats/forecast.html", form=form, table=table, chart=_chart(slots, days),
-                           days=[str(WEEKDAY_NAMES[d - 1]) for d in days], note=describe(chosen))
+                           days=[str(WEEKDAY_NAMES[d - 1]) for d in days], weekdays=days, note=describe(chosen))
 
 
 def _chart(slots: list[Slot], days: list[int]) -> Chart:

@@ -87,7 +87,7 @@ def test_top_complaint_categories(app, make_user, login):
 def test_bad_day_is_a_message(login):
     response = login("manager").get("/stats/dashboard?day=2026-13-45")
     assert response.status_code == 400
-    assert "日必须是日期" in response.get_data(as_text=True)
+    assert "日 必须是日期" in response.get_data(as_text=True)
 
 
 def test_agents_may_not_open_it(login):
