@@ -7,8 +7,10 @@ import json
 import re
 from datetime import timedelta, timezone
 
+from flask.cli import ScriptInfo
 from openpyxl import load_workbook
 
+from app.commands import cli
 from app.cti.queue_log import store_lines
 from app.extensions import db
 from app.stats.erlang import agents_needed
@@ -138,3 +140,14 @@ def test_reports_page_offers_the_forecast(login):
     assert response.status_code == 200
     plan = load_workbook(io.BytesIO(response.data)).worksheets[0]
     assert [c.value for c in plan[3]] == ["半小时时段", "周一", "周二"]
+
+
+def test_forecast_builds_from_the_command_line(app, tmp_path):
+    out = tmp_path / "forecast.xlsx"
+    result = app.test_cli_runner().invoke(
+        cli, ["reports", "build", "forecast", "--from", "2026-11-01", "--to", "2026-11-30", "-o", str(out)],
+        obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    plan = load_workbook(out).worksheets[0]
+    assert "2026-12-01" in plan["A2"].value        # learned from the weeks before the day after --to
+    assert plan.max_row == 3 + 48 + 1
