@@ -46,6 +46,8 @@ def wallboard_stream() -> Response:
 
 def snapshots(app: Flask) -> Iterator[str]:
     hub = wakeup.hub_for(app)
+    with app.app_context():
+        refresh = wallboard.refresh_seconds()
     ends = time.monotonic() + float(app.config.get("LIVE_STREAM_MAX_SECONDS") or 3600.0)
     yield f"retry: {RETRY_MS}\n: connected\n\n"
     number = 0
@@ -54,11 +56,11 @@ def snapshots(app: Flask) -> Iterator[str]:
         sent = time.monotonic()
         number += 1
         yield snapshot_frame(number, _snapshot(app))
-        with app.app_context():
-            refresh = wallboard.refresh_seconds()
-        if sent + refresh >= ends:
+        if sent >= ends:
             return
-        hub.wait(TOPICS, seen, refresh)
+        hub.wait(TOPICS, seen, min(refresh, max(0.0, ends - sent)))
+        if time.monotonic() >= ends:
+            return
         gap = MIN_GAP_S - (time.monotonic() - sent)
         if gap > 0:
             time.sleep(gap)

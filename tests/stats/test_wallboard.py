@@ -8,7 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from app.agents import states
+from app.agents.models import READY
 from app.cti import wakeup
+from app.extensions import db
 from app.stats.wallboard import snapshot
 from tests.stats.board_data import COMPLAINT, MAIN, morning, store_day, today
 
@@ -92,9 +95,8 @@ def test_stream_sends_a_snapshot_at_once(app, make_user, login):
     assert (main["waiting"], main["received"], main["answered"]) == (2, 4, 3)
 
 
-def _first_frame(response) -> dict[str, str]:
-    """The first event frame (comments and the retry line skipped); the generator yields
-    it before it waits, so this never blocks for long."""
+def _frames(response):
+    """The stream's event frames as they come (comments and the retry line skipped)."""
     buffer = ""
     for chunk in response.response:
         buffer += chunk.decode() if isinstance(chunk, bytes) else chunk
@@ -103,10 +105,36 @@ def _first_frame(response) -> dict[str, str]:
             fields = dict(line.split(": ", 1) for line in block.splitlines()
                           if ": " in line and not line.startswith(":"))
             if "event" in fields:
-                return fields
+                yield fields
+
+
+def _first_frame(response) -> dict[str, str]:
+    """The first snapshot: the generator yields it before it waits, so this never blocks long."""
+    for fields in _frames(response):
+        return fields
     raise AssertionError("the stream ended without a snapshot")
 
 
 @pytest.mark.parametrize("url", ["/stats/wallboard", "/stats/wallboard/stream"])
 def test_agents_may_not_see_the_wallboard(login, url):
     assert login("agent").get(url).status_code == 403
+
+
+def test_stream_sends_a_new_snapshot_when_an_agent_changes_state(app, make_user, login):
+    """The refresh (60 s) is longer than the stream's life (20 s): a second snapshot can
+    only come from the agent's state change waking the stream."""
+    ids = morning(make_user)
+    app.config.update(WALLBOARD_REFRESH_SECONDS=60, LIVE_STREAM_MAX_SECONDS=20, LIVE_POLL_SECONDS=0.05)
+    hub = wakeup.hub_for(app)
+    assert hub.listener.connected.wait(10)     # its first connect wakes every stream: before ours
+    response = login("manager").get("/stats/wallboard/stream")
+    try:
+        frames = iter(_frames(response))
+        assert _queue(json.loads(next(frames)["data"]), MAIN)["agents"]["ready"] == 1
+        states.record(ids["eating"], READY)
+        db.session.commit()
+        second = json.loads(next(frames)["data"])
+    finally:
+        response.close()
+    assert _queue(second, MAIN)["agents"]["ready"] == 2
+    assert _queue(second, MAIN)["agents"]["paused"] == 0
