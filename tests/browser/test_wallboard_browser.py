@@ -1,6 +1,6 @@
 """The wallboard and the manager dashboard in a real browser: the wall screen shows the
 morning's figures and then a change pushed over server-sent events (no reload), at 1024 and
-1920 pixels wide; the dashboard's charts are drawn by the ECharts served from PostLine.
+1920 pixels wide, and says so when no snapshot arrives; the dashboard's charts are drawn by the ECharts served from PostLine.
 Screenshots of both widths are kept (``test-artefacts/``)."""
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ def test_wallboard_updates_itself_and_dashboard_draws_charts(live_server, new_pa
     assert board.locator("#wallboard-stale").is_hidden()
     board.set_viewport_size({"width": 1920, "height": 1080})
     board.screenshot(path=str(artefacts / "wallboard-1920.png"), full_page=True)
+
+    cut_off = new_page(1024, 768)
+    _log_in(cut_off, live_server, "boss")
+    cut_off.route("**/stats/wallboard/stream*", lambda route: route.abort())   # the server is unreachable
+    cut_off.goto(f"{live_server}/stats/wallboard")
+    expect(cut_off.locator("#wallboard-stale")).to_be_visible(timeout=15_000)
+    cut_off.screenshot(path=str(artefacts / "wallboard-stale-1024.png"))
 
     for width in (1024, 1920):
         page = new_page(width, 900)
