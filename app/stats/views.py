@@ -24,6 +24,8 @@ def forecast_page() -> tuple[str, int] | str:
     form = ForecastForm(formdata=request.args if request.args else None)
     if request.args and not form.validate():
         return render_template("stats/forecast.html", form=form, table=None, chart=None), 400
+    if not form.weekdays.data:
+        form.weekdays.data = list(range(1, 8))   # none ticked: every day, and the boxes say so
     chosen = settings(form.data)
     slots = run(chosen)
     days = chosen["weekdays"]

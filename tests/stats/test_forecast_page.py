@@ -151,3 +151,10 @@ def test_forecast_builds_from_the_command_line(app, tmp_path):
     plan = load_workbook(out).worksheets[0]
     assert "2026-12-01" in plan["A2"].value        # learned from the weeks before the day after --to
     assert plan.max_row == 3 + 48 + 1
+
+
+def test_no_weekday_ticked_shows_every_day_ticked(login):
+    page = login("manager").get("/stats/forecast?weeks=2").get_data(as_text=True)
+    assert page.count('name="weekdays" type="checkbox" value=') == 7
+    assert page.count("checked") == 7
+    assert 'data-slot="7-20"' in page
