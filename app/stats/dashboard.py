@@ -73,7 +73,8 @@ def abandon_distribution(first: date, last: date) -> Chart:
     labels = [_("%(low)d–%(high)d s", low=low, high=high)
               for low, high in zip((0,) + tuple(e + 1 for e in ABANDON_BANDS), ABANDON_BANDS)]
     labels.append(_("over %(edge)d s", edge=ABANDON_BANDS[-1]))
-    return Chart("abandon", _("Abandoned calls by time waited"), labels, [Series(_("Abandoned calls"), counts)],
+    return Chart("abandon", _("Abandoned calls by time waited"), labels,
+                 [Series(_("Abandoned calls"), counts)],
                  axis_label=_("Calls"))
 
 

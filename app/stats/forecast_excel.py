@@ -73,8 +73,9 @@ def build_forecast(params: dict[str, Any]) -> Workbook:
     plan.auto_filter.ref = f"A3:{get_column_letter(len(days) + 1)}{plan.max_row - 1}"
     detail = wb.create_sheet(_("Slot figures")[:31])
     _heading(detail, _("Staffing forecast"), describe(chosen))
-    _header(detail, 3, [_("Weekday"), _("Half-hour"), _("Average calls"), _("AHT (s)"), _("Traffic (erlangs)"),
-                        _("Agents on the phones"), _("Agents to schedule"), _("Service level"), _("ASA (s)")],
+    _header(detail, 3, [_("Weekday"), _("Half-hour"), _("Average calls"), _("AHT (s)"),
+                        _("Traffic (erlangs)"), _("Agents on the phones"), _("Agents to schedule"),
+                        _("Service level"), _("ASA (s)")],
             [8, 10, 12, 10, 14, 14, 14, 12, 10])
     formats = [None, None, "0.00", "0", "0.00", "0", "0", "0.0%", "0.0"]
     for s in slots:

@@ -73,12 +73,14 @@ class ForecastForm(GetForm):
     which weekdays the table and chart show."""
 
     weeks = WholeNumberField(_l("Weeks"), default=4, validators=[Optional(), Between(1, 52)])
-    sl = NumberField(_l("Service level target (percent)"), default=80, validators=[Optional(), Between(1, 99)])
+    sl = NumberField(_l("Service level target (percent)"), default=80,
+                     validators=[Optional(), Between(1, 99)])
     threshold = NumberField(_l("Answered within (s)"), default=20, validators=[Optional(), Between(0, 3600)])
     asa = NumberField(_l("ASA target (s)"), validators=[Optional(), Between(1, 3600)],
                       description=_l("Empty: no ASA target"))
     shrinkage = NumberField(_l("Shrinkage (percent)"), default=30, validators=[Optional(), Between(0, 90)])
-    queue = StringField(_l("Queue"), validators=[Optional(), Length(max=64)], description=_l("Empty: every queue"))
+    queue = StringField(_l("Queue"), validators=[Optional(), Length(max=64)],
+                        description=_l("Empty: every queue"))
     weekdays = MultiCheckboxField(_l("Weekdays"), coerce=int, default=list(range(1, 8)),
                                   choices=[SelectChoice(i + 1, name) for i, name in enumerate(WEEKDAY_NAMES)])
 

@@ -37,7 +37,8 @@ def postline_nav_items() -> list[NavItem]:
 
 @hookimpl
 def postline_reports() -> list[Report]:
-    return [Report("forecast", _l("Staffing forecast"), views.VIEW, build_forecast, form_class=ForecastReportForm,
+    return [Report("forecast", _l("Staffing forecast"), views.VIEW, build_forecast,
+                   form_class=ForecastReportForm,
                    description=_l("Agents to schedule per weekday and half-hour, by Erlang C from the "
                                   "last weeks' calls, for a service level and ASA target."), weight=90)]
 

@@ -36,7 +36,8 @@ def targets_of(queue: str) -> Targets:
     return Targets(
         service_level=per_queue("WALLBOARD_SERVICE_LEVEL_TARGET", "WALLBOARD_SERVICE_LEVEL_TARGET_BY_QUEUE",
                                 queue, 80),
-        answer_rate=per_queue("WALLBOARD_ANSWER_RATE_TARGET", "WALLBOARD_ANSWER_RATE_TARGET_BY_QUEUE", queue, 90),
+        answer_rate=per_queue("WALLBOARD_ANSWER_RATE_TARGET", "WALLBOARD_ANSWER_RATE_TARGET_BY_QUEUE",
+                              queue, 90),
         waiting=per_queue("WALLBOARD_WAITING_TARGET", "WALLBOARD_WAITING_TARGET_BY_QUEUE", queue, 3),
         longest_wait_s=per_queue("WALLBOARD_LONGEST_WAIT_TARGET", "WALLBOARD_LONGEST_WAIT_TARGET_BY_QUEUE",
                                  queue, 60),

@@ -31,11 +31,12 @@ def forecast_page() -> tuple[str, int] | str:
     days = chosen["weekdays"]
     table = [[s for s in slots if s.slot == index and s.weekday in days] for index in range(SLOTS)]
     return render_template("stats/forecast.html", form=form, table=table, chart=_chart(slots, days),
-                           days=[str(WEEKDAY_NAMES[d - 1]) for d in days], weekdays=days, note=describe(chosen))
+                           days=[str(WEEKDAY_NAMES[d - 1]) for d in days], weekdays=days,
+                           note=describe(chosen))
 
 
 def _chart(slots: list[Slot], days: list[int]) -> Chart:
-    series = [Series(str(WEEKDAY_NAMES[d - 1]), [s.staffing.scheduled for s in slots if s.weekday == d], "line")
-              for d in days]
-    return Chart("forecast", _("Agents to schedule per half-hour"), [s.label for s in slots if s.weekday == 1],
-                 series, axis_label=_("Agents"))
+    series = [Series(str(WEEKDAY_NAMES[d - 1]), [s.staffing.scheduled for s in slots if s.weekday == d],
+                     "line") for d in days]
+    labels = [s.label for s in slots if s.weekday == 1]
+    return Chart("forecast", _("Agents to schedule per half-hour"), labels, series, axis_label=_("Agents"))

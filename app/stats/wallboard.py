@@ -44,8 +44,9 @@ def snapshot(now: datetime | None = None) -> dict[str, Any]:
     waits = {q.queue: q for q in waiting.all_queues(sorted(set(agents) | set(figures)))}
     rows = [_row(name, waits[name], agents.get(name, {}), figures.get(name, QueueFigures()), now)
             for name in sorted(waits)]
-    return {"at": now.isoformat(), "clock": f"{local(now):%H:%M:%S}", "day": today.isoformat(), "refresh_s": refresh_seconds(),
-            "queues": rows, "total": _total(rows, list(figures.values()), Counter(state_of.values()))}
+    return {"at": now.isoformat(), "clock": f"{local(now):%H:%M:%S}", "day": today.isoformat(),
+            "refresh_s": refresh_seconds(), "queues": rows,
+            "total": _total(rows, list(figures.values()), Counter(state_of.values()))}
 
 
 def _agents_by_queue(state_of: dict[int, str]) -> dict[str, dict[str, int]]:

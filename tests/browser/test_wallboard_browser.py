@@ -1,7 +1,8 @@
 """The wallboard and the manager dashboard in a real browser: the wall screen shows the
 morning's figures and then a change pushed over server-sent events (no reload), at 1024 and
-1920 pixels wide, and says so when no snapshot arrives; the dashboard's charts are drawn by the ECharts served from PostLine.
-Screenshots of both widths are kept (``test-artefacts/``)."""
+1920 pixels wide, and says so when no snapshot arrives; the dashboard's charts are drawn
+by the ECharts served from PostLine. Screenshots of both widths are kept
+(``test-artefacts/``)."""
 from __future__ import annotations
 
 from typing import Any

@@ -65,7 +65,8 @@ def _busy_half_hour(calls: int = 60, talk: int = 300) -> str:
     lines = []
     for n in range(calls):
         at = t0 + n * 20
-        lines += [f"{at}|b{n}|q-post|NONE|ENTERQUEUE||1|1", f"{at + 10}|b{n}|q-post|Agent 8001|CONNECT|10|b{n}.2|3",
+        lines += [f"{at}|b{n}|q-post|NONE|ENTERQUEUE||1|1",
+                  f"{at + 10}|b{n}|q-post|Agent 8001|CONNECT|10|b{n}.2|3",
                   f"{at + 10 + talk}|b{n}|q-post|Agent 8001|COMPLETECALLER|10|{talk}|1"]
     store_lines(lines, "test")
     db.session.commit()
