@@ -158,6 +158,22 @@ class Defaults:
     #: The 12329 housing-fund line's queues (comma list), whose figures the
     #: ``housingfund-12329`` report gives as seed 004 §3.3 asks: the sample dialplan's.
     HOUSINGFUND_QUEUES = "postline-12329,postline-12329-loan,postline-12329-account"
+    #: The wallboard's targets (docs/wallboard.md): a figure is green when it meets its
+    #: queue's target, amber when it misses it by a little, red beyond. Each has a
+    #: "_BY_QUEUE" list like SERVICE_LEVEL_BY_QUEUE. Rates in percent, waits in seconds.
+    WALLBOARD_SERVICE_LEVEL_TARGET = 80
+    WALLBOARD_SERVICE_LEVEL_TARGET_BY_QUEUE = ""
+    WALLBOARD_ANSWER_RATE_TARGET = 90
+    WALLBOARD_ANSWER_RATE_TARGET_BY_QUEUE = ""
+    WALLBOARD_WAITING_TARGET = 3
+    WALLBOARD_WAITING_TARGET_BY_QUEUE = ""
+    WALLBOARD_LONGEST_WAIT_TARGET = 60
+    WALLBOARD_LONGEST_WAIT_TARGET_BY_QUEUE = ""
+    #: A rate this many percentage points below its target is amber, further below red
+    #: (a count or a wait is amber up to twice its target).
+    WALLBOARD_AMBER_MARGIN = 10
+    #: Seconds between the wallboard's snapshots (sooner when an agent or queue changes).
+    WALLBOARD_REFRESH_SECONDS = 5
 
     # The citizens' self-service pages under /public (docs/self-service.md).
     #: Off: every page under /public answers 404.
