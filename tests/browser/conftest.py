@@ -39,6 +39,20 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+@pytest.fixture
+def log_in(live_server: str) -> Any:
+    """``log_in(page, username)``: the login form filled and sent as a person would."""
+    from app.testing.pytest_plugin import TEST_PASSWORD
+
+    def submit(page: Any, username: str) -> None:
+        page.goto(f"{live_server}/auth/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", TEST_PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    return submit
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):

@@ -19,7 +19,6 @@ from app.cti.ami import AmiLink
 from app.cti.models import CtiAction
 from app.customers.models import Customer, CustomerPhone
 from app.extensions import db
-from app.testing.pytest_plugin import TEST_PASSWORD
 from app.tickets.models import WorkOrder
 from app.timeutil import utcnow
 
@@ -43,14 +42,6 @@ def ami_link(app: Any) -> Any:
     link.stop()
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
 def _act(page: Any, action: str, **fields: str) -> None:
     """Fill and send the order page's form of ``action`` (assign, accept, resolve...)."""
     form = page.locator(f"form[action$='/act/{action}']")
@@ -64,7 +55,7 @@ def _act(page: Any, action: str, **fields: str) -> None:
         form.locator("button[type=submit]").click()
 
 
-def test_a_call_from_the_screen_pop_to_a_closed_complaint(live_server, new_page, make_user,
+def test_a_call_from_the_screen_pop_to_a_closed_complaint(live_server, log_in, new_page, make_user,
                                                            ami_server, ami_link, artefacts):
     ems = Department(code="ems", name="速递物流部")
     db.session.add(ems)
@@ -86,7 +77,7 @@ def test_a_call_from_the_screen_pop_to_a_closed_complaint(live_server, new_page,
     ami_server.wait_for(ami_server.listening_clients)  # the worker's link is up
 
     desk = new_page(1024, 768)
-    _log_in(desk, live_server, agent.username)
+    log_in(desk, agent.username)
     desk.goto(f"{live_server}/desk")
     with desk.expect_navigation():
         desk.keyboard.press("Alt+r")  # the state control: log in to the queues, ready
@@ -125,7 +116,7 @@ def test_a_call_from_the_screen_pop_to_a_closed_complaint(live_server, new_page,
     desk.screenshot(path=str(artefacts / "4-assigned.png"))
 
     back = new_page(1280, 800)
-    _log_in(back, live_server, clerk.username)
+    log_in(back, clerk.username)
     back.goto(f"{live_server}/tickets/{order.number}")
     _act(back, "accept")
     _act(back, "resolve", result="已联系揽投部，补偿 20 元")

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from app.cti import wakeup
 from app.cti.events import dispatch
 from app.extensions import db
-from app.testing.pytest_plugin import TEST_PASSWORD
 from tests.stats.board_data import MAIN, morning
 
 
@@ -28,19 +27,12 @@ def stop_hubs(app):
     wakeup.stop(app)
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def test_wallboard_updates_itself_and_dashboard_draws_charts(live_server, new_page, make_user, artefacts):
+def test_wallboard_updates_itself_and_dashboard_draws_charts(live_server, log_in, new_page, make_user,
+                                                             artefacts):
     morning(make_user)
     make_user("manager", username="boss")
     board = new_page(1024, 768)
-    _log_in(board, live_server, "boss")
+    log_in(board, "boss")
     board.goto(f"{live_server}/stats/wallboard")
     main = board.locator(f"[data-board-queue='{MAIN}']")
     assert main.locator("[data-field=waiting]").inner_text() == "2"
@@ -57,7 +49,7 @@ def test_wallboard_updates_itself_and_dashboard_draws_charts(live_server, new_pa
     board.screenshot(path=str(artefacts / "wallboard-1920.png"), full_page=True)
 
     cut_off = new_page(1024, 768)
-    _log_in(cut_off, live_server, "boss")
+    log_in(cut_off, "boss")
     cut_off.route("**/stats/wallboard/stream*", lambda route: route.abort())   # the server is unreachable
     cut_off.goto(f"{live_server}/stats/wallboard")
     expect(cut_off.locator("#wallboard-stale")).to_be_visible(timeout=15_000)
@@ -65,7 +57,7 @@ def test_wallboard_updates_itself_and_dashboard_draws_charts(live_server, new_pa
 
     for width in (1024, 1920):
         page = new_page(width, 900)
-        _log_in(page, live_server, "boss")
+        log_in(page, "boss")
         page.goto(f"{live_server}/stats/dashboard")
         page.locator("[data-chart=volume] canvas").wait_for(timeout=15_000)
         assert page.locator("[data-chart=abandon] canvas").count() == 1
