@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.reports.excel import Column, add_table_sheet, summary_workbook
 from app.reports.periods import range_label, read_params
+from app.reports.progress import every, expected_rows, report_progress
 from app.stats.metrics import AgentFigures, agent_figures, total
 from app.stats.models import QueueCall
 from app.tickets.models import WorkOrder
@@ -99,8 +100,11 @@ def build_call_detail(params: dict[str, Any]) -> Workbook:
     users = people()
 
     def rows() -> Any:
+        expected = expected_rows(stmt)
         result = db.session.connection().execution_options(stream_results=True, yield_per=5000).execute(stmt)
-        for at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid in result:
+        for n, (at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid) in enumerate(result, 1):
+            if every(n):
+                report_progress(n, expected)
             user = users.get(agent)
             yield (local(at).replace(tzinfo=None), queue, shown(user, agent),  # type: ignore[union-attr]
                    caller, hold, ring, talk, acw, ended.get(ended_by, ended_by), callid)
