@@ -65,8 +65,7 @@ def own_run(run_id: int) -> ReportRun:
 def subscription_form() -> SubscriptionForm | None:
     if not has_permission(current_user, SUBSCRIBE):
         return None
-    return SubscriptionForm([report for report in permitted("postline_reports") if subscribable(report)],
-                            prefix="sub")
+    return SubscriptionForm([report for report in permitted("postline_reports") if subscribable(report)])
 
 
 def render_inbox(form: SubscriptionForm | None = None, status: int = 200) -> tuple[str, int]:

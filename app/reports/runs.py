@@ -134,16 +134,17 @@ class ProgressWriter:
 
 
 def run_report(run_id: int) -> ReportRun | None:
-    """Build run ``run_id`` now, in this process: claims it if it is queued (returns None if
-    another process has it), builds it with progress, stores the file or the failure."""
+    """Build the queued run ``run_id`` now, in this process (the worker's job, the command,
+    the tests): None when it is not queued (another process claimed it, or it is over)."""
+    if not claim(run_id):
+        return None
+    return build_claimed(run_id)
+
+
+def build_claimed(run_id: int) -> ReportRun:
+    """Build a run this process has claimed, with progress; store the file or the failure."""
     run = db.session.get(ReportRun, run_id)
-    if run is None:
-        return None
-    if run.status == QUEUED and not claim(run_id):
-        return None
-    db.session.refresh(run)
-    if run.status != RUNNING:
-        return run
+    assert run is not None and run.status == RUNNING, f"report run {run_id} is not claimed"
     report = declared_report(run.report)
     user = db.session.get(User, run.user_id)
     try:
@@ -241,7 +242,7 @@ def run_queued(limit: int = BATCH) -> int:
         run_id = claim_next()
         if run_id is None:
             break
-        run_report(run_id)
+        build_claimed(run_id)
         built += 1
     return built
 
