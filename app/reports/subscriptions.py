@@ -23,6 +23,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.auth.models import User
@@ -42,8 +43,9 @@ JOB_PREFIX = "reports.subscription."
 #: What each subscription's job calls, by reference (the job store keeps the name).
 DELIVER = "app.reports.subscriptions:deliver"
 
-FREQUENCY_CHOICES = [(DAILY, _l("Daily (the previous day)")), (WEEKLY, _l("Weekly (the previous ISO week)")),
-                     (MONTHLY, _l("Monthly (the previous month)"))]
+FREQUENCY_CHOICES = [SelectChoice(DAILY, _l("Daily (the previous day)")),
+                     SelectChoice(WEEKLY, _l("Weekly (the previous ISO week)")),
+                     SelectChoice(MONTHLY, _l("Monthly (the previous month)"))]
 
 
 def subscribable(report: Report) -> bool:
@@ -60,7 +62,7 @@ class SubscriptionForm(FlaskForm):
 
     def __init__(self, reports: list[Report], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.report.choices = [(report.name, str(report.title)) for report in reports]
+        self.report.choices = [SelectChoice(report.name, str(report.title)) for report in reports]
 
     def validate_email(self, field: StringField) -> None:
         if field.data and recipient_problem("email", canonical("email", field.data)):

@@ -155,7 +155,7 @@ def test_the_missed_calls_loop_reports_progress_only_when_watched(app, monkeypat
     shares: list[float] = []
     report = runs.declared_report("missed-calls")
     with progress.reporting_to(shares.append):
-        report.build({"start": date(2026, 12, 1), "end": date(2026, 12, 1)})
+        runs.to_bytes(report.build({"start": date(2026, 12, 1), "end": date(2026, 12, 1)}))
     assert shares == [1.0]   # one missed call of one
     assert progress.expected_rows(select(ReportRun)) is None   # nobody watching: nothing counted
 
