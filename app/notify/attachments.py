@@ -21,6 +21,6 @@ def attach_from(subject_type: str, loader: Loader) -> None:
     _loaders[subject_type] = loader
 
 
-def attachments_for(subject_type: str, subject_id: str) -> list[Attachment]:
+def attachments_for(subject_type: str, subject_id: str) -> tuple[Attachment, ...]:
     loader = _loaders.get(subject_type)
-    return loader(subject_id) if loader is not None and subject_id else []
+    return tuple(loader(subject_id)) if loader is not None and subject_id else ()
