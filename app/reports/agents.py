@@ -101,7 +101,10 @@ def build_call_detail(params: dict[str, Any]) -> Workbook:
 
     def rows() -> Any:
         expected = expected_rows(stmt)
-        result = db.session.connection().execution_options(stream_results=True, yield_per=5000).execute(stmt)
+        # Streaming for this statement only: set on the connection, it would outlive the
+        # build and turn the next INSERT on PostgreSQL into a server-side cursor.
+        result = db.session.connection().execute(stmt, execution_options={"stream_results": True,
+                                                                           "yield_per": 5000})
         for n, (at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid) in enumerate(result, 1):
             if every(n):
                 report_progress(n, expected)
