@@ -16,7 +16,7 @@ from app.auth.permissions import has_permission, permission_required, permitted
 from app.extensions import db
 from app.quality.forms import ConfirmForm
 from app.reports.inbox_models import DONE, FAILED, QUEUED, RUNNING, ReportFile, ReportRun, ReportSubscription
-from app.reports.runs import XLSX, decode_params, file_body, inbox_of, queued_ahead
+from app.reports.runs import XLSX, declared_report, decode_params, file_body, inbox_of, queued_ahead
 from app.reports.subscriptions import SubscriptionForm, subscribable, subscriptions_of
 from app.timeutil import local
 
@@ -36,9 +36,20 @@ def shown_size(size: int) -> str:
 
 
 def shown_params(run: ReportRun) -> dict[str, str]:
-    """The run's parameters as the inbox shows them (the period apart)."""
-    params = decode_params(run.params)
-    return {key: str(value) for key, value in params.items() if key not in ("start", "end") and value not in ("", None)}
+    """The run's parameters as the report's form names them (the range of days apart):
+    ``分组: 日``, not ``period: day``."""
+    params = {key: value for key, value in decode_params(run.params).items()
+              if key not in ("start", "end") and value not in ("", None)}
+    report = declared_report(run.report)
+    form = report.form_class(meta={"csrf": False}, formdata=None) if report and report.form_class else None
+    shown = {}
+    for key, value in params.items():
+        field = getattr(form, key, None) if form is not None else None
+        label = str(field.label.text) if field is not None else key
+        options = [tuple(choice) for choice in getattr(field, "choices", None) or ()]
+        choices = {str(option[0]): str(option[1]) for option in options}
+        shown[label] = choices.get(str(value), str(value))
+    return shown
 
 
 def shown_period(run: ReportRun) -> str:

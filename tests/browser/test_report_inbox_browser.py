@@ -37,6 +37,7 @@ def test_a_background_build_from_the_form_to_the_download(live_server, new_page,
     page.goto(f"{live_server}/reports/agent-calls")
     page.fill("input[name=start]", "2026-12-01")
     page.fill("input[name=end]", "2026-12-01")
+    page.screenshot(path=str(artefacts / "0-form.png"), full_page=True)
     with page.expect_navigation():
         page.click("button[name=background]")
     assert "/reports/inbox/" in page.url

@@ -8,11 +8,13 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from flask.cli import ScriptInfo
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from app.api import Report, hookimpl
 from app.audit.models import AuditLog
+from app.commands import cli
 from app.cti.queue_log import store_lines
 from app.extensions import db
 from app.reports import progress, runs
@@ -121,6 +123,7 @@ def test_queued_run_is_built_with_progress_and_downloaded_by_its_owner_only(
 
     inbox = client.get("/reports/inbox/").get_data(as_text=True)
     assert f'data-run="{run.id}" data-status="done"' in inbox and "2026-12-01 – 2026-12-01" in inbox
+    assert "统计周期: 日" in inbox   # the parameters as the form names them
 
     # Another manager: the run, its page, its progress and its file do not exist for him.
     other = client_for(make_user("manager"))
@@ -238,3 +241,11 @@ def test_the_direct_download_still_works(app, manager, client_for):
     response = submit(client_for(manager), "/reports/agent-calls", DAY)
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     assert db.session.scalars(select(ReportRun)).all() == []
+
+
+def test_without_a_worker_the_command_builds_what_is_queued(app, manager, client_for):
+    run = queue(client_for(manager), "call-summary")
+    result = app.test_cli_runner().invoke(cli, ["reports", "run-queued"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and "1 report(s) built" in result.output, result.output
+    db.session.expire_all()
+    assert db.session.get(ReportRun, run.id).status == "done"
