@@ -17,6 +17,7 @@ from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.util import ref_to_obj
 from flask import Flask
 from sqlalchemy import text
@@ -246,10 +247,23 @@ def lock_file_path(app: Flask, engine: Any) -> str:
     return os.path.join(app.instance_path, "worker.lock")
 
 
+class SiteScheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, except that it never looks at due jobs once shut
+    down. APScheduler's loop makes one last round after ``shutdown()``, its executors gone:
+    each due job is then "submitted" in vain and its next run time moved on, so a job that
+    fell due while the worker was paused (a lost lock) would be lost instead of running once
+    at the next start."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def make_scheduler(app: Flask) -> BackgroundScheduler:
     with app.app_context():
         store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")
-    return BackgroundScheduler(jobstores={"default": store}, timezone=app.config["TIMEZONE"])
+    return SiteScheduler(jobstores={"default": store}, timezone=app.config["TIMEZONE"])
 
 
 def run_worker(app: Flask, stop: threading.Event | None = None) -> None:

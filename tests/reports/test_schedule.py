@@ -175,6 +175,28 @@ def test_a_delivery_due_while_the_worker_was_down_runs_once_on_start_never_twice
         scheduler.shutdown(wait=False)
 
 
+def test_a_worker_stopped_while_paused_keeps_a_due_delivery_due(app, manager, client_for):
+    """A worker that lost its lock pauses its jobs; stopped then, the delivery that fell due
+    in the pause must still be due at the next start (APScheduler's last round after shutdown
+    would otherwise move it on without running it)."""
+    assert subscribe(client_for(manager)).status_code == 302
+    [subscription] = db.session.scalars(select(ReportSubscription)).all()
+    scheduler = worker.make_scheduler(app)
+    scheduler.start(paused=True)
+    app.extensions[subscriptions.SCHEDULER_EXTENSION] = worker.RoomScheduler(scheduler)
+    try:
+        subscriptions.sync_subscription_jobs()
+        due = datetime.now(timezone.utc) - timedelta(hours=1)
+        scheduler.modify_job(_job_id(subscription), next_run_time=due)   # wakes the paused loop
+    finally:
+        app.extensions.pop(subscriptions.SCHEDULER_EXTENSION)
+        scheduler.shutdown(wait=True)
+    store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")
+    store.start(worker.make_scheduler(app), "default")
+    assert store.lookup_job(_job_id(subscription)).next_run_time == due
+    assert _runs_of(subscription) == []
+
+
 def test_a_delivery_is_emailed_with_the_file_attached(app, manager, client_for, smtp_server):  # noqa: F811
     assert subscribe(client_for(manager), frequency="monthly", email="li.manager@example.com").status_code == 302
     [subscription] = db.session.scalars(select(ReportSubscription)).all()
