@@ -6,8 +6,8 @@ Claiming is one ``UPDATE ... WHERE status = 'queued'``: of two workers (or a wor
 command) racing for a run, exactly one changes the row, and only that one builds it. A
 build whose process died stops writing its heartbeat; :func:`requeue_stale` puts it back
 in the queue, or fails it after ``REPORT_RUN_ATTEMPTS`` tries, so a run never stays
-"running" for ever. Without a worker (``make run``), ``postline reports run-queued``
-builds what is waiting."""
+"running" for ever. Without a worker (``postline serve`` starts one, ``postline web``
+alone does not), ``postline reports run-queued`` builds what is waiting."""
 from __future__ import annotations
 
 import json

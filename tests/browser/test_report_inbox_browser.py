@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.cti.queue_log import store_lines
@@ -48,17 +49,23 @@ def test_a_background_build_from_the_form_to_the_download(live_server, new_page,
 
     db.session.remove()
     [run_id] = db.session.scalars(select(ReportRun.id)).all()
-    assert runs.run_report(run_id).status == "done"
+    assert runs.claim(run_id, "test-worker")
+    runs.ProgressWriter(run_id)(0.4)   # what a builder's loop writes
+    expect(page.locator("#run-status")).to_have_text("生成中")   # the poll saw it, no reload
+    assert page.locator("#run-progress").evaluate("bar => bar.value") == 40
+    assert page.locator("#run-percent").inner_text() == "40%"
+    page.screenshot(path=str(artefacts / "2-run-building.png"), full_page=True)
+    assert runs.build_claimed(run_id).status == "done"
     page.locator("#run-download").wait_for(state="visible")   # the poll saw it, no reload
     assert page.locator("#run-status").inner_text() == "已完成"
     assert page.locator("#run-file").inner_text() == "agent-calls-20261201-20261201.xlsx"
     assert not page.locator("progress#run-progress").is_visible()
-    page.screenshot(path=str(artefacts / "2-run-done.png"), full_page=True)
+    page.screenshot(path=str(artefacts / "3-run-done.png"), full_page=True)
     with page.expect_download() as download:
         page.click("#run-download")
     assert download.value.suggested_filename == "agent-calls-20261201-20261201.xlsx"
 
     page.goto(f"{live_server}/reports/inbox/")
     assert page.locator(f"tr[data-run='{run_id}'][data-status='done']").is_visible()
-    page.screenshot(path=str(artefacts / "3-inbox.png"), full_page=True)
+    page.screenshot(path=str(artefacts / "4-inbox.png"), full_page=True)
     assert _fits(page)

@@ -6,6 +6,7 @@
   if (!box) { return; }
   var url = box.getAttribute("data-progress-url");
   var bar = document.getElementById("run-progress");
+  var percent = document.getElementById("run-percent");
   var status = document.getElementById("run-status");
   var error = document.getElementById("run-error");
   var done = document.getElementById("run-done");
@@ -17,7 +18,8 @@
     box.setAttribute("data-status", run.status);
     status.textContent = run.label;
     bar.value = Math.round((run.progress || 0) * 100);
-    bar.textContent = bar.value + "%";
+    bar.textContent = percent.textContent = bar.value + "%";
+    percent.hidden = run.status !== "running";
     if (run.status === "done") {
       bar.hidden = true;
       link.href = run.download;
