@@ -4,12 +4,14 @@ as ``postline reports run-queued`` would) and turns into the download link by it
 inbox lists the file and the subscription form. Screenshots in ``test-artefacts/``."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.cti.queue_log import store_lines
+from app.auth.models import User
 from app.extensions import db
 from app.reports import runs
 from app.reports.inbox_models import ReportRun
@@ -65,7 +67,19 @@ def test_a_background_build_from_the_form_to_the_download(live_server, new_page,
         page.click("#run-download")
     assert download.value.suggested_filename == "agent-calls-20261201-20261201.xlsx"
 
+    # A run that failed, as the inbox shows it.
+    manager = db.session.scalars(select(User).where(User.username == "zhou.manager")).one()
+    failed = runs.queue_run(manager, runs.declared_report("missed-calls"),
+                            {"start": date(2026, 11, 1), "end": date(2026, 11, 30), "period": "day", "queue": "q-ems"})
+    failed.status, failed.error = "failed", "报表生成失败：数据源暂时不可用"
+    db.session.commit()
+
     page.goto(f"{live_server}/reports/inbox/")
     assert page.locator(f"tr[data-run='{run_id}'][data-status='done']").is_visible()
+    page.select_option("select[name=frequency]", "weekly")
+    page.fill("input[name=email]", "zhou@example.com")
+    with page.expect_navigation():
+        page.click("form[action$='/subscriptions'] button[type=submit]")
+    assert page.locator("tr[data-subscription]").inner_text().split("\t")[2:4] == ["每周", "zhou@example.com"]
     page.screenshot(path=str(artefacts / "4-inbox.png"), full_page=True)
     assert _fits(page)
