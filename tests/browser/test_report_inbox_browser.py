@@ -10,8 +10,8 @@ from typing import Any
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.cti.queue_log import store_lines
 from app.auth.models import User
+from app.cti.queue_log import store_lines
 from app.extensions import db
 from app.reports import runs
 from app.reports.inbox_models import ReportRun
