@@ -17,6 +17,7 @@ from app.declarations import (
     AgentForm,
     AmiEvent,
     Article,
+    Attachment,
     CliCommand,
     Delivery,
     DemoData,
@@ -45,19 +46,20 @@ from app.notify.addresses import EmailAddress, PhoneNumber, email_problem, phone
 from app.notify.sending import send as send_message
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, table_workbook
+from app.reports.progress import report_progress
 from app.timeutil import local, utcnow
 
 __all__ = [
     "AgentForm", "AmiEvent", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode",
     "Job", "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TicketType", "TimelineEntry",
     "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
-    "hookimpl", "local", "neutralise", "permission_required", "public", "table_workbook", "utcnow",
+    "hookimpl", "local", "neutralise", "permission_required", "public", "report_progress", "table_workbook", "utcnow",
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
     # the knowledge base
     "Article",
     # messages to customers and staff
-    "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
+    "Attachment", "Delivery", "EmailAddress", "Notifier", "Outgoing", "PhoneNumber", "email_problem", "phone_problem",
     "send_message",
     # Asterisk's queue_log, as postline_queue_log_added tells it
     "QueueLogRow",

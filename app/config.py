@@ -211,6 +211,17 @@ class Defaults:
     #: Asterisk's sounds folder (``astsoundsdir``), for ``postline prompts check``.
     ASTERISK_SOUNDS_DIR = "/var/lib/asterisk/sounds"
 
+    # The report inbox and scheduled deliveries (docs/report_inbox.md).
+    #: Days a built report stays in its owner's inbox before the worker deletes it.
+    REPORT_INBOX_DAYS = 30
+    #: A build that has shown no sign of life for this long (minutes) lost its worker: it is
+    #: queued again, or failed once it has been tried REPORT_RUN_ATTEMPTS times.
+    REPORT_RUN_TIMEOUT_MINUTES = 30
+    REPORT_RUN_ATTEMPTS = 2
+    #: The hour (the centre's time) at which subscriptions deliver the previous day, week
+    #: (on Mondays) or month (on the 1st).
+    REPORT_DELIVERY_HOUR = 6
+
     # Messages to customers and staff (docs/notifications.md).
     #: The notifier serving each channel, by name (``postline_notifiers``); empty: channel off.
     NOTIFY_SMS = "core.sms_outbox"

@@ -195,16 +195,28 @@ class Article:
 
 
 @dataclass
+class Attachment:
+    """A file sent with an e-mail (a delivered report)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
 class Outgoing:
     """One message as a notifier receives it. ``id`` is the message log's id: a notifier
     that keys its work on it (a file name, a gateway's client reference) makes a retry of
-    the same message replace, not repeat, what it handed on."""
+    the same message replace, not repeat, what it handed on. ``attachments`` are the files
+    the message's subject supplies (:mod:`app.notify.attachments`); notifiers that cannot
+    carry files ignore them."""
 
     id: int
     channel: str
     to: str
     text: str
     title: str = ""
+    attachments: Sequence[Attachment] = ()
 
 
 @dataclass

@@ -22,6 +22,7 @@ from app.audit.acting import current_actor
 from app.declarations import Delivery, Notifier, Outgoing
 from app.extensions import db
 from app.notify.addresses import CHANNELS, canonical, recipient_problem
+from app.notify.attachments import attachments_for
 from app.notify.models import FAILED, PENDING, QUEUED, SENT, Message
 from app.pluginhost import collect
 from app.timeutil import utcnow
@@ -68,7 +69,8 @@ def attempt(message: Message) -> Message:
         return _record(message, Delivery.failed(reason))
     message.notifier = notifier.name
     outgoing = Outgoing(id=message.id, channel=message.channel, to=message.recipient,
-                        text=message.text, title=message.title)
+                        text=message.text, title=message.title,
+                        attachments=attachments_for(message.subject_type, message.subject_id))
     try:
         delivery = notifier.send(outgoing)
     except Exception as exc:  # a notifier may fail in any way; the log says how

@@ -32,6 +32,10 @@ def send_email(outgoing: Outgoing) -> Delivery:
     message_id = make_msgid(idstring=f"postline.{outgoing.id}", domain=sender.rpartition("@")[2] or None)
     mail["Message-ID"] = message_id
     mail.set_content(outgoing.text, charset="utf-8")
+    for attachment in outgoing.attachments:
+        maintype, _slash, subtype = attachment.content_type.partition("/")
+        mail.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
+                            filename=attachment.filename)
     try:
         with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25),
                           timeout=float(config.get("SMTP_TIMEOUT") or 30)) as server:

@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.reports.excel import Column, add_table_sheet, summary_workbook
 from app.reports.periods import range_label, read_params
+from app.reports.progress import every, expected_rows, report_progress
 from app.stats.metrics import AgentFigures, agent_figures, total
 from app.stats.models import QueueCall
 from app.tickets.models import WorkOrder
@@ -101,8 +102,14 @@ def build_call_detail(params: dict[str, Any]) -> Workbook:
     clock = LocalClock()
 
     def rows() -> Any:
-        result = db.session.connection().execution_options(stream_results=True, yield_per=5000).execute(stmt)
-        for at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid in result:
+        expected = expected_rows(stmt)
+        # Streaming for this statement only: set on the connection, it would outlive the
+        # build and turn the next INSERT on PostgreSQL into a server-side cursor.
+        result = db.session.connection().execute(stmt, execution_options={"stream_results": True,
+                                                                           "yield_per": 5000})
+        for n, (at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid) in enumerate(result, 1):
+            if every(n):
+                report_progress(n, expected)
             name = names.get(agent)
             if name is None:
                 name = names[agent] = shown(users.get(agent), agent)

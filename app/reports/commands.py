@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from app.pluginhost import collect
 from app.reports.excel import to_bytes
+from app.reports.runs import requeue_stale, run_queued
 from app.stats.metrics import PERIODS
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -49,3 +50,12 @@ def build_command(name: str, start: datetime, end: datetime, period: str, queue:
     except OSError as exc:
         raise click.UsageError(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"{output}: {reports[name].title}, {params['start']} to {params['end']}")
+
+
+@reports_group.command("run-queued")
+@with_appcontext
+def run_queued_command() -> None:
+    """Build the reports queued for the inbox now (a site run without the worker)."""
+    requeue_stale()
+    built = run_queued(limit=10_000)
+    click.echo(f"{built} report(s) built")

@@ -1,10 +1,11 @@
 """The reports room's declarations: the reports page, who may open it, the core's own
-reports and ``postline reports``."""
+reports and ``postline reports``; the report inbox, its subscriptions and the worker's jobs
+that build queued runs, sweep old files and keep the subscriptions scheduled."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.declarations import CliCommand, NavItem, Permission, PluginBlueprint, Report
+from app.declarations import CliCommand, Job, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
 from app.reports import (
     agents,
@@ -13,13 +14,16 @@ from app.reports import (
     call_summary,
     calls,
     housingfund,
+    inbox_views,
     ivr_usage,
     quality,
+    runs,
     satisfaction,
+    subscriptions,
     traffic,
-    views,
     workorders,
 )
+from app.reports import views as report_views
 from app.reports.commands import reports_group
 from app.reports.forms import PeriodOnlyForm, QueueRangeForm, RangeForm
 from app.reports.periods import PeriodReportForm
@@ -27,17 +31,19 @@ from app.reports.periods import PeriodReportForm
 
 @hookimpl
 def postline_permissions() -> list[Permission]:
-    return [Permission("reports.view", _l("Download reports"), roles=("teamlead", "manager"))]
+    return [Permission("reports.view", _l("Download reports"), roles=("teamlead", "manager")),
+            Permission(inbox_views.SUBSCRIBE, _l("Subscribe to reports delivered by schedule"), roles=("manager",))]
 
 
 @hookimpl
 def postline_nav_items() -> list[NavItem]:
-    return [NavItem("reports", _l("Reports"), "reports.index", "reports.view", "reports", 10)]
+    return [NavItem("reports", _l("Reports"), "reports.index", "reports.view", "reports", 10),
+            NavItem("reports.inbox", _l("My report inbox"), "report_inbox.inbox", "reports.view", "reports", 11)]
 
 
 @hookimpl
 def postline_blueprints() -> list[PluginBlueprint]:
-    return [PluginBlueprint("reports", views.bp)]
+    return [PluginBlueprint("reports", report_views.bp), PluginBlueprint("report_inbox", inbox_views.bp)]
 
 
 @hookimpl
@@ -96,6 +102,21 @@ def postline_reports() -> list[Report]:
                    form_class=PeriodOnlyForm, weight=13,
                    description=_l("Per line and period: calls and how they left the IVR, the self-served share, "
                                   "the steps callers reached and where they left."))]
+
+
+#: How often the worker looks for queued report runs (seconds), and for new subscriptions (minutes).
+RUNS_SECONDS = 5
+SUBSCRIPTIONS_MINUTES = 1
+
+
+@hookimpl
+def postline_jobs() -> list[Job]:
+    return [Job("report_runs", runs.run_queued_job, "interval", {"seconds": RUNS_SECONDS},
+                title=_l("Build the reports queued for the inbox")),
+            Job("report_inbox_sweep", runs.sweep_job, "cron", {"hour": 3, "minute": 40},
+                title=_l("Delete the report files older than the inbox keeps them")),
+            Job("report_subscriptions", subscriptions.sync_subscription_jobs, "interval",
+                {"minutes": SUBSCRIPTIONS_MINUTES}, title=_l("Schedule the report subscriptions"))]
 
 
 @hookimpl

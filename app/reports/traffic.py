@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.reports.excel import Column, add_table_sheet, add_trend_chart, summary_workbook
 from app.reports.periods import range_label, read_params
+from app.reports.progress import every, expected_rows, report_progress
 from app.stats.metrics import QueueFigures, queue_figures, total
 from app.stats.models import ANSWERED, QueueCall
 from app.timeutil import local, within_days
@@ -65,8 +66,14 @@ def build_missed(params: dict[str, Any]) -> Workbook:
                Column(_("Position when leaving"), 12, "0"), Column(_("Key"), 6), Column(_("Call id"), 22)]
 
     def rows() -> Any:
-        result = db.session.connection().execution_options(stream_results=True, yield_per=2000).execute(stmt)
-        for at, queue, caller, outcome, hold, position, key, callid in result:
+        expected = expected_rows(stmt)
+        # Streaming for this statement only: set on the connection, it would outlive the
+        # build and turn the next INSERT on PostgreSQL into a server-side cursor.
+        result = db.session.connection().execute(stmt, execution_options={"stream_results": True,
+                                                                           "yield_per": 2000})
+        for n, (at, queue, caller, outcome, hold, position, key, callid) in enumerate(result, 1):
+            if every(n):
+                report_progress(n, expected)
             yield (local(at).replace(tzinfo=None), queue, caller, outcome_label(outcome), hold,  # type: ignore[union-attr]
                    position, key, callid)
 

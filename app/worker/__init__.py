@@ -17,6 +17,8 @@ from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
+from apscheduler.util import ref_to_obj
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,6 +43,10 @@ UNLOCK = text(f"SELECT pg_advisory_unlock({_SITE_KEY})")
 BACKEND_PID = text("SELECT pg_backend_pid()")
 LOCK_KEY = {"k": ADVISORY_LOCK_CLASS}
 LOCK_RETRY_SECONDS = 10
+#: Ids of the jobs rooms schedule themselves (:class:`RoomScheduler`), not declared ones.
+ROOM_SCHEDULED_PREFIX = "room:"
+#: Where a room finds the running scheduler: ``current_app.extensions[SCHEDULER_EXTENSION]``.
+SCHEDULER_EXTENSION = "postline.scheduler"
 
 # The app the scheduled jobs run in. Jobs are stored by reference ("app.worker:run_job":
 # sites' job stores hold that name, so run_job stays in this module),
@@ -74,8 +80,10 @@ def run_job(full_name: str) -> None:
 
 
 def sync_jobs(scheduler: BackgroundScheduler, jobs: dict[str, Any]) -> None:
-    """Make the persisted job list equal the declared one: add, replace, drop stale."""
-    for stale in [j.id for j in scheduler.get_jobs() if j.id not in jobs]:
+    """Make the persisted job list equal the declared one: add, replace, drop stale. Jobs
+    a room schedules itself (:class:`RoomScheduler`) are not declared and are left alone."""
+    for stale in [j.id for j in scheduler.get_jobs()
+                  if j.id not in jobs and not j.id.startswith(ROOM_SCHEDULED_PREFIX)]:
         scheduler.remove_job(stale)
         log.info("removed job %s (no longer declared)", stale)
     for name, job in jobs.items():
@@ -83,6 +91,49 @@ def sync_jobs(scheduler: BackgroundScheduler, jobs: dict[str, Any]) -> None:
                           replace_existing=True, coalesce=True, misfire_grace_time=3600,
                           **job.trigger_args)
         log.info("scheduled job %s (%s %s)", name, job.trigger, job.trigger_args)
+
+
+def run_scheduled(target: str, *args: Any) -> None:
+    """What the scheduler calls for a room's own job: ``target`` ("module:function") with
+    ``args``, in an app context, errors logged, like :func:`run_job`."""
+    app = _worker_app
+    if app is None:
+        raise RuntimeError("run_scheduled called outside a PostLine worker")
+    with app.app_context(), acting_as(f"job:{target}"):
+        try:
+            ref_to_obj(target)(*args)
+            log.info("job %s%r done", target, args)
+        except Exception:  # as in run_job: the scheduler goes on, the log says why
+            log.exception("job %s%r failed", target, args)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
+class RoomScheduler:
+    """The running scheduler as a room sees it (``app.extensions[SCHEDULER_EXTENSION]``
+    while the worker holds the site): jobs a room adds and removes by itself, one per thing
+    it schedules (a report subscription), which :func:`sync_jobs` leaves alone. They keep
+    their next run time across restarts, run once for all the fires missed while the worker
+    was down (``coalesce``, no misfire grace), and run through :func:`run_scheduled`."""
+
+    def __init__(self, scheduler: BackgroundScheduler) -> None:
+        self.scheduler = scheduler
+
+    def jobs(self, prefix: str) -> dict[str, str]:
+        """The room's job ids starting with ``prefix``, each with its trigger as text."""
+        full = ROOM_SCHEDULED_PREFIX + prefix
+        return {job.id[len(ROOM_SCHEDULED_PREFIX):]: str(job.trigger)
+                for job in self.scheduler.get_jobs() if job.id.startswith(full)}
+
+    def schedule(self, job_id: str, target: str, trigger: Any, args: list[Any]) -> None:
+        self.scheduler.add_job(run_scheduled, trigger, args=[target, *args], id=ROOM_SCHEDULED_PREFIX + job_id,
+                               name=job_id, replace_existing=True, coalesce=True, misfire_grace_time=None)
+        log.info("scheduled room job %s (%s)", job_id, trigger)
+
+    def unschedule(self, job_id: str) -> None:
+        self.scheduler.remove_job(ROOM_SCHEDULED_PREFIX + job_id)
+        log.info("removed room job %s", job_id)
 
 
 class SiteLock:
@@ -196,10 +247,23 @@ def lock_file_path(app: Flask, engine: Any) -> str:
     return os.path.join(app.instance_path, "worker.lock")
 
 
+class SiteScheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, except that it never looks at due jobs once shut
+    down. APScheduler's loop makes one last round after ``shutdown()``, its executors gone:
+    each due job is then "submitted" in vain and its next run time moved on, so a job that
+    fell due while the worker was paused (a lost lock) would be lost instead of running once
+    at the next start."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 def make_scheduler(app: Flask) -> BackgroundScheduler:
     with app.app_context():
         store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")
-    return BackgroundScheduler(jobstores={"default": store}, timezone=app.config["TIMEZONE"])
+    return SiteScheduler(jobstores={"default": store}, timezone=app.config["TIMEZONE"])
 
 
 def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
@@ -219,6 +283,7 @@ def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
             if scheduler is None:
                 scheduler = make_scheduler(app)
                 scheduler.start(paused=True)
+                app.extensions[SCHEDULER_EXTENSION] = RoomScheduler(scheduler)
             sync_jobs(scheduler, declared_jobs(app))
             scheduler.resume()
             log.info("worker running %d job(s)", len(scheduler.get_jobs()))
@@ -236,6 +301,7 @@ def run_worker(app: Flask, stop: threading.Event | None = None) -> None:
         if link is not None:
             link.stop()  # before the lock goes: no event may be handled by two workers
         if scheduler is not None:
+            app.extensions.pop(SCHEDULER_EXTENSION, None)
             scheduler.shutdown(wait=True)  # before the lock goes: no job may run twice
         lock.release()
     log.info("worker stopped")

@@ -79,7 +79,8 @@ def test_jobs_are_kept_in_the_database_and_stale_ones_removed(app):
         assert _stored_job_ids() == {"core.close_lost_calls", "core.notify_retry", "core.ticket_escalation",
                                     "core.voicemail_orders", "core.acw_limit", "core.live_events_purge", "core.queue_log_follow",
                                     "core.queue_log_table", "core.ivr_exits",
-                                    "core.callback_spread", "core.quality_sample", "wtest.tick", "wtest.boom"}
+                                    "core.callback_spread", "core.quality_sample", "core.report_runs",
+                                    "core.report_inbox_sweep", "core.report_subscriptions", "wtest.tick", "wtest.boom"}
         stored = scheduler.get_job("wtest.tick")
         assert stored.func_ref == "app.worker:run_job" and stored.args == ("wtest.tick",)
         # A translated title, named outside any request, in the site's language.
