@@ -18,6 +18,7 @@ from app.cti import live, wakeup
 from app.extensions import db
 from app.testing import submit
 from app.testing.pytest_plugin import TEST_PASSWORD, RequestIsolatedClient, base_config
+from tests.sse import event_frames
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 FAST = {"LIVE_HEARTBEAT_SECONDS": 0.2, "LIVE_POLL_SECONDS": 0.05, "LIVE_STREAM_MAX_SECONDS": 3.0}
@@ -66,19 +67,12 @@ def frames(response, wanted: int, kinds: tuple[str, ...] = ("state", "pop", "que
     """The first ``wanted`` event frames of a streamed response (comments skipped); fewer
     when the stream ends first (``LIVE_STREAM_MAX_SECONDS`` bounds it)."""
     found: list[dict] = []
-    buffer = ""
     try:
-        for chunk in response.response:
-            buffer += chunk.decode() if isinstance(chunk, bytes) else chunk
-            while "\n\n" in buffer:
-                block, buffer = buffer.split("\n\n", 1)
-                fields = dict(line.split(": ", 1) for line in block.splitlines()
-                              if ": " in line and not line.startswith(":"))
-                if fields.get("event") in kinds:
-                    found.append({"id": int(fields["id"]), "event": fields["event"],
-                                  "data": json.loads(fields["data"])})
-            if len(found) >= wanted:
-                break
+        for fields in event_frames(response):
+            if fields["event"] in kinds:
+                found.append({"id": int(fields["id"]), "event": fields["event"], "data": json.loads(fields["data"])})
+                if len(found) >= wanted:
+                    break
     finally:
         response.close()
     return found

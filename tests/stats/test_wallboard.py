@@ -13,6 +13,7 @@ from app.agents.models import READY
 from app.cti import wakeup
 from app.extensions import db
 from app.stats.wallboard import snapshot
+from tests.sse import event_frames
 from tests.stats.board_data import COMPLAINT, MAIN, morning, store_day, today
 
 
@@ -95,22 +96,9 @@ def test_stream_sends_a_snapshot_at_once(app, make_user, login):
     assert (main["waiting"], main["received"], main["answered"]) == (2, 4, 3)
 
 
-def _frames(response):
-    """The stream's event frames as they come (comments and the retry line skipped)."""
-    buffer = ""
-    for chunk in response.response:
-        buffer += chunk.decode() if isinstance(chunk, bytes) else chunk
-        while "\n\n" in buffer:
-            block, buffer = buffer.split("\n\n", 1)
-            fields = dict(line.split(": ", 1) for line in block.splitlines()
-                          if ": " in line and not line.startswith(":"))
-            if "event" in fields:
-                yield fields
-
-
 def _first_frame(response) -> dict[str, str]:
     """The first snapshot: the generator yields it before it waits, so this never blocks long."""
-    for fields in _frames(response):
+    for fields in event_frames(response):
         return fields
     raise AssertionError("the stream ended without a snapshot")
 
@@ -129,7 +117,7 @@ def test_stream_sends_a_new_snapshot_when_an_agent_changes_state(app, make_user,
     assert hub.listener.connected.wait(10)     # its first connect wakes every stream: before ours
     response = login("manager").get("/stats/wallboard/stream")
     try:
-        frames = iter(_frames(response))
+        frames = iter(event_frames(response))
         assert _queue(json.loads(next(frames)["data"]), MAIN)["agents"]["ready"] == 1
         states.record(ids["eating"], READY)
         db.session.commit()
