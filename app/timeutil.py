@@ -21,6 +21,11 @@ def local(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=timezone.utc).astimezone(zone)
 
 
+def centre_today() -> date:
+    """Today in the centre's timezone (a report's default period, the wallboard's day)."""
+    return local(utcnow()).date()  # type: ignore[union-attr]  # never None for a time
+
+
 class LocalClock:
     """:func:`local` for the many times of a detail export, as naive local times: the
     centre's offset from UTC is looked up once per UTC quarter-hour (every zone's offset is

@@ -18,7 +18,7 @@ from app.agents.models import DeskCall
 from app.extensions import db
 from app.quality.models import COMPLAINTS, RANDOM, QualityScore, SampleItem, SampleRule
 from app.tickets.kinds import COMPLAINT
-from app.timeutil import day_start_utc, local, utcnow
+from app.timeutil import centre_today, day_start_utc
 
 
 def week_of(day: date) -> date:
@@ -27,7 +27,7 @@ def week_of(day: date) -> date:
 
 
 def this_week() -> date:
-    return week_of(local(utcnow()).date())
+    return week_of(centre_today())
 
 
 def _week_calls(week: date, rule: SampleRule):

@@ -12,16 +12,12 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.timeutil import local, utcnow
+from app.timeutil import centre_today as today
 
 #: The periods a manager groups by (seed 004: day, week, month, year) and the hour.
 PERIOD_CHOICES = [SelectChoice("day", _l("Day")), SelectChoice("week", _l("ISO week")),
                   SelectChoice("month", _l("Month")), SelectChoice("year", _l("Year")),
                   SelectChoice("hour", _l("Hour"))]
-
-
-def today() -> date:
-    return local(utcnow()).date()  # type: ignore[union-attr]  # never None for a time
 
 
 class PeriodReportForm(FlaskForm):

@@ -6,8 +6,9 @@ from flask import render_template, request
 
 from app.auth.permissions import permission_required
 from app.stats import dashboard
-from app.stats.forms import DashboardForm, centre_today
+from app.stats.forms import DashboardForm
 from app.stats.views import VIEW, bp
+from app.timeutil import centre_today
 
 
 @bp.route("/dashboard")

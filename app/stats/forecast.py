@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from app.extensions import db
 from app.stats.erlang import Staffing, agents_needed
 from app.stats.models import QueueCall
-from app.timeutil import day_start_utc, local, utcnow
+from app.timeutil import centre_today, day_start_utc, local
 
 SLOT_S = 1800
 SLOTS = 48
@@ -47,7 +47,7 @@ def forecast(
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
     if today is None:
-        today = local(utcnow()).date()
+        today = centre_today()
     start = today - timedelta(days=7 * weeks)
     query = db.select(QueueCall).where(
         QueueCall.counted.is_(True),

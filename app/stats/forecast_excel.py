@@ -18,7 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.cellsafety import neutralise
 from app.stats.forecast import SLOTS, Slot, forecast
-from app.stats.forms import WEEKDAY_NAMES, centre_today
+from app.stats.forms import WEEKDAY_NAMES
+from app.timeutil import centre_today
 
 DEFAULTS = {"weeks": 4, "sl": 80.0, "threshold": 20.0, "asa": None, "shrinkage": 30.0}
 

@@ -3,7 +3,6 @@ bookmark of the address shows the same page). Every error names its field in the
 language, never a 500."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,13 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.auth.forms import MultiCheckboxField
-from app.timeutil import local, utcnow
 
 WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
-
-
-def centre_today() -> date:
-    return local(utcnow()).date()  # type: ignore[union-attr]  # never None for a time
 
 
 class Between:
