@@ -97,7 +97,7 @@ def build_complaints(params: dict[str, Any]) -> Workbook:
     names = category_names()
     wb = Workbook()
     wb.remove(wb.active)
-    columns = [Column(_("Category"), 30), Column(_("Registered"), 12, "0"), Column(_("Closed"), 10, "0"),
+    columns = [Column(_("Category"), 30), Column(_("Orders registered"), 12, "0"), Column(_("Closed"), 10, "0"),
                Column(_("Closed on time"), 12, "0"), Column(_("On-time share"), 12, "0.0%"),
                Column(_("Rated"), 10, "0"), Column(_("Satisfied share"), 12, "0.0%")]
     for code, title in (("complaint", _("Complaints by category")), ("suggestion", _("Suggestions by category"))):
