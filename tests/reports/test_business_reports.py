@@ -55,3 +55,4 @@ def test_complaints_count_on_time_and_satisfied(app, make_user, build_report):
     db.session.commit()
     rows = {row[0]: row for row in build_report("complaints-suggestions").sheets["用户投诉统计"]}
     assert rows["破损"][1:7] == (3, 2, 1, 0.5, 2, 0.5)
+    assert rows["分类"][1:3] == ("登记数", "已结案")
