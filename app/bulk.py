@@ -1,7 +1,6 @@
 """Many rows written with the driver's own ``executemany`` (SQLite) or ``COPY``
-(PostgreSQL), for the few paths where
-SQLAlchemy's per-row parameter building is most of the cost (the queue_log ingest and its
-roll-ups: tens of thousands of rows a second). Values are converted the way SQLAlchemy
+(PostgreSQL), for the few paths where SQLAlchemy's per-row parameter building is most of
+the cost (the queue_log ingest and its roll-ups: tens of thousands of rows a second). Values are converted the way SQLAlchemy
 stores them, so rows written here and through the ORM read back and compare alike."""
 from __future__ import annotations
 
