@@ -18,7 +18,8 @@ from app.agents.models import DeskCall
 from app.extensions import db
 from app.reports.excel import Column, add_summary_sheet, summary_workbook
 from app.reports.periods import range_label, read_params
-from app.tickets.models import TicketCategory, WorkOrder
+from app.tickets.categories import category_labels
+from app.tickets.models import WorkOrder
 from app.tickets.types import all_types
 from app.timeutil import within_days
 
@@ -26,15 +27,6 @@ from app.timeutil import within_days
 def _range(column: Any, params: dict[str, Any]) -> list[Any]:
     first, last, _period, _queues = read_params(params)
     return within_days(column, first, last)
-
-
-def category_names() -> dict[int | None, str]:
-    rows = {row.id: row for row in db.session.scalars(select(TicketCategory))}
-    names: dict[int | None, str] = {None: _("(no category)")}
-    for category_id, row in rows.items():
-        parent = rows.get(row.parent_id) if row.parent_id else None
-        names[category_id] = f"{parent.name} / {row.name}" if parent else row.name
-    return names
 
 
 def summary_counts(params: dict[str, Any]) -> Counter[tuple[str, int | None]]:
@@ -53,7 +45,7 @@ def order_counts(params: dict[str, Any]) -> Counter[tuple[str, int | None]]:
 
 def build_business_types(params: dict[str, Any]) -> Workbook:
     first, last, _period, _queues = read_params(params)
-    types, names = all_types(), category_names()
+    types, names = all_types(), category_labels()
     calls, orders = summary_counts(params), order_counts(params)
 
     def title(code: str) -> str:
@@ -94,7 +86,7 @@ def build_complaints(params: dict[str, Any]) -> Workbook:
     """用户投诉统计 and 用户建议分类统计: per category, how many were registered, closed,
     closed by their deadline, and how satisfied the customers who answered were."""
     first, last, _period, _queues = read_params(params)
-    names = category_names()
+    names = category_labels()
     wb = Workbook()
     wb.remove(wb.active)
     columns = [Column(_("Category"), 30), Column(_("Orders registered"), 12, "0"), Column(_("Closed"), 10, "0"),

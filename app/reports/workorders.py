@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from app.auth.models import Department
 from app.extensions import db
-from app.reports.business import SATISFIED, category_names
+from app.reports.business import SATISFIED
 from app.reports.excel import Column, add_summary_sheet
 from app.reports.periods import range_label, read_params
+from app.tickets.categories import category_labels
 from app.tickets.deadlines import RUNNING
 from app.tickets.models import WorkOrder
 from app.tickets.types import all_types
@@ -49,7 +50,7 @@ def _row(label: str, c: Counter[str]) -> list[Any]:
 
 def build_workorder_sla(params: dict[str, Any]) -> Workbook:
     first, last, _period, _queues = read_params(params)
-    types, categories = all_types(), category_names()
+    types, categories = all_types(), category_labels()
     departments = {row.id: row.name for row in db.session.scalars(select(Department))}
     now = utcnow()
     orders = db.session.execute(

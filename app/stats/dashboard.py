@@ -14,14 +14,14 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.stats.charts import Chart, Series
 from app.stats.metrics import QueueFigures, queue_figures, total
 from app.stats.models import ABANDON_BANDS
+from app.tickets.categories import category_labels
 from app.tickets.kinds import COMPLAINT
-from app.tickets.models import TicketCategory, WorkOrder
+from app.tickets.models import WorkOrder
 from app.timeutil import within_days
 
 TREND_DAYS = 30
@@ -79,26 +79,17 @@ def abandon_distribution(first: date, last: date) -> Chart:
 
 
 def top_complaints(first: date, last: date) -> Chart:
-    parent = aliased(TicketCategory)
     count = func.count(WorkOrder.id)
-    stmt = (select(TicketCategory.name, parent.name, count)
-            .select_from(WorkOrder)
-            .outerjoin(TicketCategory, TicketCategory.id == WorkOrder.category_id)
-            .outerjoin(parent, parent.id == TicketCategory.parent_id)
+    stmt = (select(WorkOrder.category_id, count)
             .where(WorkOrder.type_code == COMPLAINT, WorkOrder.merged_into_id.is_(None),
                    *within_days(WorkOrder.created_at, first, last))
-            .group_by(WorkOrder.category_id, TicketCategory.name, parent.name)
-            .order_by(count.desc(), TicketCategory.name)
-            .limit(TOP_CATEGORIES))
-    rows = [(_category_label(name, parent_name), n) for name, parent_name, n in db.session.execute(stmt)]
+            .group_by(WorkOrder.category_id))
+    labels = category_labels()
+    ranked = sorted(((labels.get(category, labels[None]), n) for category, n in db.session.execute(stmt)),
+                    key=lambda pair: (-pair[1], pair[0]))
+    rows = ranked[:TOP_CATEGORIES]
     return Chart("complaints", _("Top complaint categories"), [label for label, _n in rows],
                  [Series(_("Complaints"), [n for _label, n in rows])], axis_label=_("Complaints"))
-
-
-def _category_label(name: str | None, parent: str | None) -> str:
-    if name is None:
-        return _("(no category)")
-    return f"{parent} / {name}" if parent else name
 
 
 def _rounded(rate: float | None) -> float | None:

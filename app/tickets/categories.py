@@ -34,6 +34,17 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
+def category_labels() -> dict[int | None, str]:
+    """Every category as reports and charts name it ("parent / child"), and ``None`` as
+    "(no category)": one query, for tables that count orders by ``category_id``."""
+    rows = {row.id: row for row in db.session.scalars(select(TicketCategory))}
+    labels: dict[int | None, str] = {None: _("(no category)")}
+    for category_id, row in rows.items():
+        parent = rows.get(row.parent_id) if row.parent_id else None
+        labels[category_id] = f"{parent.name} / {row.name}" if parent else row.name
+    return labels
+
+
 def tree(ticket_type: TicketType) -> list[Node]:
     """The type's top levels in order (weight, name), each with its children in order;
     switched-off categories included (the page shows them as such)."""
