@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -36,31 +35,11 @@ YEAR_START = 1767196800  # 2026-01-01 00:00 in Shanghai, as Unix time
 QUEUES = ("postline-11185", "postline-ems", "postline-complaint", "postline-12329")
 
 
-def synthetic_lines(calls: int, seed: int = 20261202) -> Iterator[str]:
-    """queue_log lines of ``calls`` calls in time order, as Asterisk writes them."""
-    rng = random.Random(seed)
-    step = 365 * 86400 / calls
-    for n in range(calls):
-        at = int(YEAR_START + n * step)
-        hour = (at - YEAR_START) // 3600 % 24
-        if hour < 8 or hour > 20:      # a night call: move it into the day, same order of magnitude
-            at += 10 * 3600
-        callid, queue = f"{at}.{n}", QUEUES[n % len(QUEUES)]
-        agent = f"Agent {8001 + rng.randrange(30)}"
-        yield f"{at}|{callid}|{queue}|NONE|ENTERQUEUE||1380013{n % 10000:04d}|1"
-        fate, wait = rng.random(), rng.randrange(1, 90)
-        if fate < 0.78:
-            talk = rng.randrange(30, 400)
-            if rng.random() < 0.1:
-                yield f"{at + 2}|{callid}|{queue}|Agent {8001 + rng.randrange(30)}|RINGNOANSWER|15000"
-            yield f"{at + wait}|{callid}|{queue}|{agent}|CONNECT|{wait}|{callid}.1|{min(wait, 8)}"
-            yield f"{at + wait + talk}|{callid}|{queue}|{agent}|COMPLETECALLER|{wait}|{talk}|1"
-        elif fate < 0.93:
-            yield f"{at + wait}|{callid}|{queue}|NONE|ABANDON|1|1|{wait}"
-        elif fate < 0.97:
-            yield f"{at + 300}|{callid}|{queue}|NONE|EXITWITHTIMEOUT|1|1|300"
-        else:
-            yield f"{at + wait}|{callid}|{queue}|NONE|EXITWITHKEY|5|1|1|{wait}"
+def synthetic_lines(calls: int) -> Iterator[str]:
+    """The year's lines: four queues, 30 agents (the demo's generator, :mod:`app.stats.demo`)."""
+    from app.stats.demo import synthetic_lines as lines
+
+    return lines(calls, YEAR_START, 365, QUEUES, [f"Agent {8001 + n}" for n in range(30)])
 
 
 def main() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.cti.queue_log import QueueLogRow
-from app.declarations import NavItem, Permission, PluginBlueprint, Report
+from app.declarations import DemoData, NavItem, Permission, PluginBlueprint, Report
 from app.hookspecs import hookimpl
-from app.stats import dashboard_views, models, rollup, views, wallboard_views  # noqa: F401 (models: tables; *_views: routes)
+from app.stats import dashboard_views, demo, models, rollup, views, wallboard_views  # noqa: F401 (models: tables; *_views: routes)
 from app.stats.forecast_excel import build_forecast
 from app.stats.forms import ForecastReportForm
 
@@ -16,6 +16,11 @@ from app.stats.forms import ForecastReportForm
 @hookimpl
 def postline_queue_log_added(rows: list[QueueLogRow]) -> None:
     rollup.apply(rows)
+
+
+@hookimpl
+def postline_demo_data() -> list[DemoData]:
+    return [DemoData("stats.traffic", demo.load, weight=70)]
 
 
 @hookimpl
