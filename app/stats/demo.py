@@ -66,11 +66,23 @@ def load() -> dict[str, int]:
     today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = int((today - timedelta(days=DEMO_DAYS - 1)).timestamp())
     now = int(time.time())
-    lines = [*synthetic_lines(DEMO_DAYS * DEMO_CALLS_PER_DAY, start, DEMO_DAYS, DEMO_QUEUES, DEMO_AGENTS,
-                              longest_wait=DEMO_LONGEST_WAIT), *_shifts(start)]
+    calls = list(synthetic_lines(DEMO_DAYS * DEMO_CALLS_PER_DAY, start, DEMO_DAYS, DEMO_QUEUES, DEMO_AGENTS,
+                                 longest_wait=DEMO_LONGEST_WAIT))
+    lines = [*calls, *_after_call_work(calls), *_shifts(start)]
     past = [line for line in lines if int(line.split("|", 1)[0]) <= now]
     return {"queue_log lines": store_lines(sorted(past, key=lambda line: int(line.split("|", 1)[0])),
                                            SOURCE).added}
+
+
+def _after_call_work(calls: list[str]) -> Iterator[str]:
+    """After each answered call its agent wraps up for 15–60 s: paused in all his queues
+    with reason ACW, as the dialplan's ``POSTLINE_ACW_PAUSE`` does."""
+    for line in calls:
+        epoch, _callid, _queue, agent, event, *_data = line.split("|")
+        if event == "COMPLETECALLER":
+            end = int(epoch)
+            yield f"{end}|NONE|NONE|{agent}|PAUSEALL|ACW"
+            yield f"{end + 15 + end % 46}|NONE|NONE|{agent}|UNPAUSEALL|"
 
 
 def _shifts(start: int) -> Iterator[str]:

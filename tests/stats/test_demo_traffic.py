@@ -31,5 +31,6 @@ def test_demo_traffic_fills_the_figures_once(app):
     weeks = queue_figures(today - timedelta(days=27), today, period="all")
     assert {queue for _key, queue, _figures in weeks} == set(demo.DEMO_QUEUES)
     assert all(figures.received > figures.answered > 0 for _key, _queue, figures in weeks)
+    assert all(15 <= figures.average_acw <= 60 for _key, _queue, figures in weeks)  # the wrap-up pauses
     assert demo.load() == {"queue_log lines": 0}
     assert db.session.scalar(select(func.count()).select_from(QueueLogEntry)) == added
