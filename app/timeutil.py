@@ -27,13 +27,15 @@ def centre_today() -> date:
 
 
 class LocalClock:
-    """:func:`local` for the many times of a detail export, as naive local times: the
-    centre's offset from UTC is looked up once per UTC quarter-hour (every zone's offset is
-    a whole number of quarter-hours) and added, instead of a zone conversion per row."""
+    """:func:`local` for the many times of an ingest batch or a detail export, as naive
+    local times: the centre's offset from UTC is looked up once per UTC quarter-hour (every
+    zone's offset is a whole number of quarter-hours) instead of a zone conversion per row,
+    and so is the start of the local hour a time falls in (what the roll-ups file under)."""
 
     def __init__(self) -> None:
         self.zone = ZoneInfo(current_app.config["TIMEZONE"])
         self.offsets: dict[tuple[int, int, int, int, int], timedelta] = {}
+        self.hours: dict[tuple[int, int, int, int, int], datetime] = {}
 
     def __call__(self, dt: datetime) -> datetime:
         quarter = (dt.year, dt.month, dt.day, dt.hour, dt.minute // 15)
@@ -41,6 +43,14 @@ class LocalClock:
         if offset is None:
             offset = self.offsets[quarter] = dt.replace(tzinfo=timezone.utc).astimezone(self.zone).utcoffset()
         return dt + offset
+
+    def hour(self, dt: datetime) -> datetime:
+        """The start of the centre's hour ``dt`` (naive UTC) falls in, naive local."""
+        quarter = (dt.year, dt.month, dt.day, dt.hour, dt.minute // 15)
+        start = self.hours.get(quarter)
+        if start is None:
+            start = self.hours[quarter] = self(dt).replace(minute=0, second=0, microsecond=0)
+        return start
 
 
 def parse_day(text: str) -> date | None:

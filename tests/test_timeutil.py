@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app import create_app
+from app.stats.hours import local_hour
 from app.timeutil import LocalClock, local
 
 
@@ -17,5 +18,6 @@ def test_local_clock_agrees_with_the_zone_across_a_summer_time_change():
         for minutes in range(0, 180, 7):
             at = start + timedelta(minutes=minutes)
             assert clock(at) == local(at).replace(tzinfo=None), at
+            assert clock.hour(at) == local_hour(at), at
         assert clock(datetime(2026, 3, 29, 0, 59)).hour == 1
         assert clock(datetime(2026, 3, 29, 1, 0)).hour == 3

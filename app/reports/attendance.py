@@ -24,7 +24,7 @@ from app.reports.periods import range_label, read_params
 from app.stats.metrics import AgentFigures, agent_figures, total
 from app.stats.models import AgentPauseHour
 from app.stats.sessions import LOGIN_EVENTS, LOGOFF_EVENTS
-from app.timeutil import local, within_days
+from app.timeutil import LocalClock, within_days
 
 TIME = "hh:mm:ss"
 
@@ -42,8 +42,9 @@ def session_edges(first: date, last: date) -> dict[tuple[date, str], tuple[datet
     stmt = (select(QueueLogEntry.agent, QueueLogEntry.event, QueueLogEntry.at)
             .where(QueueLogEntry.event.in_(LOGIN_EVENTS | LOGOFF_EVENTS), QueueLogEntry.agent != "",
                    *within_days(QueueLogEntry.at, first, last)))
+    clock = LocalClock()
     for agent, event, at in db.session.execute(stmt):
-        when = local(at).replace(tzinfo=None)  # type: ignore[union-attr]
+        when = clock(at)
         pair = edges.setdefault((when.date(), agent), [None, None])
         if event in LOGIN_EVENTS:
             pair[0] = when if pair[0] is None else min(pair[0], when)

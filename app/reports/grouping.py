@@ -8,14 +8,22 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from app.stats.hours import local_hour, period_values
+from app.stats.hours import period_values
+from app.timeutil import LocalClock
 
 
-def period_key(period: str, at: datetime) -> Any:
-    """The key of the period ``at`` (naive UTC) is in; ``None`` for ``all``."""
-    if period == "all":
-        return None
-    return period_values(local_hour(at))[period]
+class PeriodKeys:
+    """``keys(at)``: the key of the ``period`` a stored time (naive UTC) is in, ``None`` for
+    ``all``; one per report, so the local hours are remembered across its rows."""
+
+    def __init__(self, period: str) -> None:
+        self.period = period
+        self.hour = LocalClock().hour
+
+    def __call__(self, at: datetime) -> Any:
+        if self.period == "all":
+            return None
+        return period_values(self.hour(at))[self.period]
 
 
 def sorted_groups(groups: dict[tuple, Counter[str]]) -> list[tuple[tuple, Counter[str]]]:

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.pluginhost import collect
 from app.reports.calls import outcome_label
 from app.reports.excel import Column, add_summary_sheet
-from app.reports.grouping import period_key, sorted_groups
+from app.reports.grouping import PeriodKeys, sorted_groups
 from app.reports.periods import period_label, range_label, read_params
 from app.timeutil import within_days
 
@@ -48,6 +48,7 @@ def _exit_row(label: Any, line: str, c: Counter[str]) -> list[Any]:
 
 def build_ivr_usage(params: dict[str, Any]) -> Workbook:
     first, last, period, _queues = read_params(params)
+    period_key = PeriodKeys(period)
     titles = {node.name: str(node.title) for node in collect("postline_ivr_nodes")}
     stmt = (select(CallRecord.started_at, CallRecord.line, CallRecord.outcome, CallRecord.path)
             .where(*within_days(CallRecord.started_at, first, last)))
@@ -55,7 +56,7 @@ def build_ivr_usage(params: dict[str, Any]) -> Workbook:
     reached: dict[tuple, Counter[str]] = {}
     left: dict[tuple, Counter[str]] = {}
     for at, line, outcome, path in db.session.execute(stmt.execution_options(yield_per=5000)):
-        key = period_key(period, at)
+        key = period_key(at)
         c = by_line.setdefault((key, line), Counter())
         c["calls"] += 1
         c[outcome] += 1

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.reports.agents import people, shown
 from app.reports.business import SATISFIED
 from app.reports.excel import Column, add_summary_sheet
-from app.reports.grouping import period_key, sorted_groups
+from app.reports.grouping import PeriodKeys, sorted_groups
 from app.reports.periods import period_label, range_label, read_params
 from app.stats.models import ANSWERED, QueueCall
 from app.tickets.kinds import SATISFACTION
@@ -77,6 +77,7 @@ def survey_answers(first: date, last: date, queues: list[str] | None) -> list[tu
 
 def build_satisfaction(params: dict[str, Any]) -> Workbook:
     first, last, period, queues = read_params(params)
+    period_key = PeriodKeys(period)
     surveys = survey_answers(first, last, queues)
     users, types = people(), all_types()
     satisfied = _("Satisfied share: very satisfied or satisfied / all answers.")
@@ -84,10 +85,10 @@ def build_satisfaction(params: dict[str, Any]) -> Workbook:
     wb.remove(wb.active)
     survey_notes = [range_label(first, last), _("The IVR's post-call survey, by the day of the call."), satisfied]
     _sheet(wb, _("Satisfaction by queue"), survey_notes, period, _("Queue"),
-           ((period_key(period, at), queue or _("(no queue)"), SURVEY_LEVELS[score])
+           ((period_key(at), queue or _("(no queue)"), SURVEY_LEVELS[score])
             for at, queue, _agent, score in surveys))
     _sheet(wb, _("Satisfaction by agent"), survey_notes, period, _("Agent"),
-           ((period_key(period, at), shown(users.get(agent), agent) if agent else _("(no agent)"),
+           ((period_key(at), shown(users.get(agent), agent) if agent else _("(no agent)"),
              SURVEY_LEVELS[score]) for at, _queue, agent, score in surveys))
     orders = db.session.execute(
         select(WorkOrder.created_at, WorkOrder.type_code, WorkOrder.satisfaction)
@@ -98,6 +99,6 @@ def build_satisfaction(params: dict[str, Any]) -> Workbook:
                                         "order was registered (a level taken from the survey is counted there)."),
             satisfied],
            period, _("Business type"),
-           ((period_key(period, at), str(types[code].title) if code in types else code, level)
+           ((period_key(at), str(types[code].title) if code in types else code, level)
             for at, code, level in orders))
     return wb

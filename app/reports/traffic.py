@@ -20,7 +20,7 @@ from app.reports.periods import range_label, read_params
 from app.reports.progress import every, expected_rows, report_progress
 from app.stats.metrics import QueueFigures, queue_figures, total
 from app.stats.models import ANSWERED, QueueCall
-from app.timeutil import local, within_days
+from app.timeutil import LocalClock, within_days
 
 
 def build_traffic(params: dict[str, Any]) -> Workbook:
@@ -71,11 +71,11 @@ def build_missed(params: dict[str, Any]) -> Workbook:
         # build and turn the next INSERT on PostgreSQL into a server-side cursor.
         result = db.session.connection().execute(stmt, execution_options={"stream_results": True,
                                                                            "yield_per": 2000})
+        clock = LocalClock()
         for n, (at, queue, caller, outcome, hold, position, key, callid) in enumerate(result, 1):
             if every(n):
                 report_progress(n, expected)
-            yield (local(at).replace(tzinfo=None), queue, caller, outcome_label(outcome), hold,  # type: ignore[union-attr]
-                   position, key, callid)
+            yield clock(at), queue, caller, outcome_label(outcome), hold, position, key, callid
 
     wb = Workbook(write_only=True)
     add_table_sheet(wb, _("Missed calls"), columns, rows())

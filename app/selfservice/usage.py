@@ -21,7 +21,7 @@ from app.audit.listener import record
 from app.audit.models import AuditLog
 from app.extensions import db
 from app.reports.excel import Column, summary_workbook
-from app.reports.grouping import period_key, sorted_groups
+from app.reports.grouping import PeriodKeys, sorted_groups
 from app.reports.periods import period_label, range_label, read_params
 from app.selfservice.intake import PUBLIC_TYPES, WEB
 from app.tickets.models import WorkOrder
@@ -38,17 +38,18 @@ def note_lookup(found: bool) -> None:
 
 def build_web_usage(params: dict[str, Any]) -> Workbook:
     first, last, period, _queues = read_params(params)
+    period_key = PeriodKeys(period)
     groups: dict[tuple, Counter[str]] = {}
     lookups = db.session.execute(select(AuditLog.at, AuditLog.after).where(
         AuditLog.action == LOOKUP, AuditLog.object_type == LOOKED_UP, *within_days(AuditLog.at, first, last)))
     for at, detail in lookups:
-        c = groups.setdefault((period_key(period, at),), Counter())
+        c = groups.setdefault((period_key(at),), Counter())
         c["lookups"] += 1
         c["found"] += bool(json.loads(detail or "{}").get("found"))
     orders = db.session.execute(select(WorkOrder.created_at, WorkOrder.type_code).where(
         WorkOrder.channel == WEB, *within_days(WorkOrder.created_at, first, last)))
     for at, code in orders:
-        c = groups.setdefault((period_key(period, at),), Counter())
+        c = groups.setdefault((period_key(at),), Counter())
         c["orders"] += 1
         c["type:" + code] += 1
     types = all_types()

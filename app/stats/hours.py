@@ -18,29 +18,9 @@ Counts = dict[str, int]
 
 
 def local_hour(at: datetime) -> datetime:
-    """The start of the centre's hour a UTC time falls in, as a naive local time."""
-    return _local_hour(at, current_app.config["TIMEZONE"])
-
-
-class LocalHours:
-    """:func:`local_hour` for the many times of one ingest batch, remembered per UTC
-    quarter-hour: every zone's offset is a whole number of quarter-hours, so all times of
-    one quarter fall in the same local hour, and the zone conversion is the costly part."""
-
-    def __init__(self) -> None:
-        self.zone = current_app.config["TIMEZONE"]
-        self.known: dict[tuple[int, int, int, int, int], datetime] = {}
-
-    def __call__(self, at: datetime) -> datetime:
-        quarter = (at.year, at.month, at.day, at.hour, at.minute // 15)
-        hour = self.known.get(quarter)
-        if hour is None:
-            hour = self.known[quarter] = _local_hour(at, self.zone)
-        return hour
-
-
-def _local_hour(at: datetime, zone_name: str) -> datetime:
-    local = at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone_name))
+    """The start of the centre's hour a UTC time falls in, as a naive local time (for
+    many times, :meth:`app.timeutil.LocalClock.hour` remembers the answers)."""
+    local = at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
     return local.replace(minute=0, second=0, microsecond=0, tzinfo=None)
 
 

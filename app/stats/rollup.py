@@ -20,9 +20,10 @@ from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, rows_of_calls
 from app.extensions import db
 from app.stats import sessions
 from app.stats.facts import CallFact, call_facts
-from app.stats.hours import Counts, LocalHours, upsert
+from app.stats.hours import Counts, upsert
 from app.stats.models import ABANDON_BANDS, ANSWER_BANDS, AgentHour, QueueCall, QueueHour
 from app.stats.thresholds import service_level_seconds
+from app.timeutil import LocalClock
 
 
 def apply(rows: list[QueueLogRow]) -> None:
@@ -96,7 +97,7 @@ class Contributions:
     def __init__(self) -> None:
         self.queue: dict[tuple[datetime, str], Counts] = defaultdict(lambda: defaultdict(int))
         self.agent: dict[tuple[datetime, str, str], Counts] = defaultdict(lambda: defaultdict(int))
-        self.hour = LocalHours()
+        self.hour = LocalClock().hour
         self.thresholds: dict[str, int] = {}
 
     def add(self, fact: CallFact, sign: int) -> None:

@@ -24,8 +24,9 @@ from app.agents.models import ACW_REASON
 from app.cti.models import QueueLogEntry
 from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, entry_row
 from app.extensions import db
-from app.stats.hours import LocalHours, local_hour, upsert
+from app.stats.hours import local_hour, upsert
 from app.stats.models import AgentHour, AgentPauseHour, AgentState, QueueCall, QueueHour
+from app.timeutil import LocalClock
 
 LOGIN_EVENTS = frozenset({"ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN"})
 LOGOFF_EVENTS = frozenset({"REMOVEMEMBER", "AGENTLOGOFF", "AGENTCALLBACKLOGOFF"})
@@ -39,7 +40,7 @@ def apply(rows: list[QueueLogRow]) -> None:
     pause_delta: dict = defaultdict(lambda: defaultdict(int))
     queue_delta: dict = defaultdict(lambda: defaultdict(int))
     by_agent: dict[str, list[QueueLogRow]] = defaultdict(list)
-    hours = LocalHours()
+    hours = LocalClock().hour
     for row in rows:
         if row.agent:
             by_agent[row.agent].append(row)
