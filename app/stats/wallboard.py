@@ -19,7 +19,7 @@ from app.agents import team, waiting
 from app.agents.models import ACW, LOGGED_OFF, ON_CALL, PAUSED, READY, RINGING, AgentProfile, AgentSkill
 from app.extensions import db
 from app.stats.metrics import QueueFigures, queue_figures, total
-from app.stats.targets import load_colour, rate_colour, targets_of
+from app.stats.targets import Targets, load_colour, rate_colour, targets_of
 from app.stats.thresholds import service_level_seconds
 from app.timeutil import local, utcnow
 
@@ -75,12 +75,7 @@ def _row(queue: str, now_waiting: waiting.QueueNow, agents: dict[str, int], toda
         "received": today.received, "answered": today.answered,
         "service_level": today.service_level, "answer_rate": today.answer_rate,
         "threshold_s": service_level_seconds(queue), "targets": targets.as_dict(),
-        "colours": {
-            "waiting": load_colour(now_waiting.waiting, targets.waiting),
-            "longest": load_colour(longest, targets.longest_wait_s),
-            "service_level": rate_colour(today.service_level, targets.service_level, targets.amber_margin),
-            "answer_rate": rate_colour(today.answer_rate, targets.answer_rate, targets.amber_margin),
-        },
+        "colours": _colours(now_waiting.waiting, targets.waiting, longest, today, targets),
     }
 
 
@@ -92,18 +87,24 @@ def _total(rows: list[dict[str, Any]], figures: list[QueueFigures], states: Coun
     longest_since = min(starts) if starts else None
     targets = targets_of("")
     waiting_now = sum(row["waiting"] for row in rows)
+    waiting_target = sum(row["targets"]["waiting"] for row in rows)
     longest = max((row["longest_s"] for row in rows), default=0)
     return {
         "queue": "", "waiting": waiting_now, "longest_since": longest_since, "longest_s": longest,
         "agents": _states(states), "received": whole.received, "answered": whole.answered,
         "service_level": whole.service_level, "answer_rate": whole.answer_rate,
-        "colours": {
-            "waiting": load_colour(waiting_now, sum(row["targets"]["waiting"] for row in rows)),
-            "longest": load_colour(longest, targets.longest_wait_s),
-            "service_level": rate_colour(whole.service_level, targets.service_level, targets.amber_margin),
-            "answer_rate": rate_colour(whole.answer_rate, targets.answer_rate, targets.amber_margin),
-        },
+        "colours": _colours(waiting_now, waiting_target, longest, whole, targets),
     }
+
+
+def _colours(waiting_now: int, waiting_target: int, longest: int, figures: QueueFigures,
+             targets: Targets) -> dict[str, str]:
+    """Each figure's colour against its target (the waiting target is the queue's own, or
+    the queues' sum for the centre)."""
+    return {"waiting": load_colour(waiting_now, waiting_target),
+            "longest": load_colour(longest, targets.longest_wait_s),
+            "service_level": rate_colour(figures.service_level, targets.service_level, targets.amber_margin),
+            "answer_rate": rate_colour(figures.answer_rate, targets.answer_rate, targets.amber_margin)}
 
 
 def _seconds_since(since: datetime | None, now: datetime) -> int:
