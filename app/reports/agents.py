@@ -19,7 +19,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.reports.excel import Column, add_table_sheet, summary_workbook
 from app.reports.periods import range_label, read_params
-from app.reports.progress import every, expected_rows, report_progress
+from app.reports.progress import streamed_rows
 from app.stats.metrics import AgentFigures, agent_figures, total
 from app.stats.models import QueueCall
 from app.tickets.models import WorkOrder
@@ -102,14 +102,7 @@ def build_call_detail(params: dict[str, Any]) -> Workbook:
     clock = LocalClock()
 
     def rows() -> Any:
-        expected = expected_rows(stmt)
-        # Streaming for this statement only: set on the connection, it would outlive the
-        # build and turn the next INSERT on PostgreSQL into a server-side cursor.
-        result = db.session.connection().execute(stmt, execution_options={"stream_results": True,
-                                                                           "yield_per": 5000})
-        for n, (at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid) in enumerate(result, 1):
-            if every(n):
-                report_progress(n, expected)
+        for at, queue, agent, caller, hold, ring, talk, acw, ended_by, callid in streamed_rows(stmt):
             name = names.get(agent)
             if name is None:
                 name = names[agent] = shown(users.get(agent), agent)

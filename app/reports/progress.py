@@ -50,6 +50,15 @@ def expected_rows(stmt: Any) -> int | None:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
 
 
-def every(n: int) -> bool:
-    """True on the rows where a loop should call :func:`report_progress`."""
-    return n % PROGRESS_EVERY == 0
+def streamed_rows(stmt: Any, yield_per: int = 5000) -> Iterator[Any]:
+    """The rows of a detail report's query, streamed (a year is millions of rows), with
+    :func:`report_progress` called every :data:`PROGRESS_EVERY` rows. Streaming is set for
+    this statement only: set on the connection, it would outlive the build and turn the
+    next INSERT on PostgreSQL into a server-side cursor."""
+    expected = expected_rows(stmt)
+    result = db.session.connection().execute(stmt, execution_options={"stream_results": True,
+                                                                       "yield_per": yield_per})
+    for n, row in enumerate(result, 1):
+        if n % PROGRESS_EVERY == 0:
+            report_progress(n, expected)
+        yield row

@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from app.extensions import db
 from app.reports.excel import Column, add_table_sheet, add_trend_chart, summary_workbook
 from app.reports.periods import range_label, read_params
-from app.reports.progress import every, expected_rows, report_progress
+from app.reports.progress import streamed_rows
 from app.stats.metrics import QueueFigures, queue_figures, total
 from app.stats.models import ANSWERED, QueueCall
 from app.timeutil import LocalClock, within_days
@@ -66,15 +65,8 @@ def build_missed(params: dict[str, Any]) -> Workbook:
                Column(_("Position when leaving"), 12, "0"), Column(_("Key"), 6), Column(_("Call id"), 22)]
 
     def rows() -> Any:
-        expected = expected_rows(stmt)
-        # Streaming for this statement only: set on the connection, it would outlive the
-        # build and turn the next INSERT on PostgreSQL into a server-side cursor.
-        result = db.session.connection().execute(stmt, execution_options={"stream_results": True,
-                                                                           "yield_per": 2000})
         clock = LocalClock()
-        for n, (at, queue, caller, outcome, hold, position, key, callid) in enumerate(result, 1):
-            if every(n):
-                report_progress(n, expected)
+        for at, queue, caller, outcome, hold, position, key, callid in streamed_rows(stmt, yield_per=2000):
             yield clock(at), queue, caller, outcome_label(outcome), hold, position, key, callid
 
     wb = Workbook(write_only=True)
