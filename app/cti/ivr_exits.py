@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.calls.models import CallRecord
 from app.cti.models import QueueLogSource
-from app.cti.queue_log import QueueLogRow, StoreResult, store
+from app.cti.queue_log import QueueLogRow, StoreResult, epoch_of, store
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -29,9 +29,6 @@ LIMIT = 5000
 #: How far before the watermark each run looks again: a record closed a moment ago may be
 #: committed after one closed later (two agi processes).
 OVERLAP = timedelta(minutes=2)
-
-_UNIX_EPOCH = datetime(1970, 1, 1)
-
 
 def write_ivr_exits() -> StoreResult:
     """One IVREXIT line per closed call record not written yet; the caller need not commit."""
@@ -54,8 +51,8 @@ def write_ivr_exits() -> StoreResult:
 
 
 def exit_row(record: CallRecord) -> QueueLogRow:
-    epoch = int((record.ended_at - _UNIX_EPOCH).total_seconds())  # type: ignore[operator]
-    return QueueLogRow(epoch, record.uniqueid or f"postline-{record.id}", "NONE", "NONE", EVENT,
+    return QueueLogRow(epoch_of(record.ended_at),  # type: ignore[arg-type]  # closed records only
+                       record.uniqueid or f"postline-{record.id}", "NONE", "NONE", EVENT,
                        (record.line, _last_node(record.path), record.outcome, str(record.duration_s or 0),
                         str(record.id)))
 

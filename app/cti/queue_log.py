@@ -47,7 +47,7 @@ class QueueLogRow(NamedTuple):
 
     @property
     def at(self) -> datetime:
-        return _UNIX_EPOCH + timedelta(seconds=self.epoch)
+        return utc_at(self.epoch)
 
     @property
     def key(self) -> str:
@@ -70,6 +70,16 @@ class QueueLogRow(NamedTuple):
 
 
 _UNIX_EPOCH = datetime(1970, 1, 1)
+
+
+def utc_at(epoch: int) -> datetime:
+    """A line's Unix time as the naive UTC time the rows keep."""
+    return _UNIX_EPOCH + timedelta(seconds=epoch)
+
+
+def epoch_of(at: datetime) -> int:
+    """A stored naive UTC time as a line's Unix time."""
+    return int((at - _UNIX_EPOCH).total_seconds())
 _PADDING = ("",) * 5
 
 
@@ -200,6 +210,5 @@ def rows_of_calls(callids: Iterable[str]) -> dict[str, list[QueueLogRow]]:
 
 
 def entry_row(entry: QueueLogEntry) -> QueueLogRow:
-    epoch = int((entry.at - _UNIX_EPOCH).total_seconds())
-    return QueueLogRow(epoch, entry.callid, entry.queue, entry.agent, entry.event,
+    return QueueLogRow(epoch_of(entry.at), entry.callid, entry.queue, entry.agent, entry.event,
                        (entry.data1, entry.data2, entry.data3, entry.data4, entry.data5))

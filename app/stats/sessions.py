@@ -22,7 +22,7 @@ from sqlalchemy import delete, select, update
 
 from app.agents.models import ACW_REASON
 from app.cti.models import QueueLogEntry
-from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, entry_row
+from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, entry_row, utc_at
 from app.extensions import db
 from app.stats.hours import local_hour, upsert
 from app.stats.models import AgentHour, AgentPauseHour, AgentState, QueueCall, QueueHour
@@ -62,7 +62,7 @@ def apply(rows: list[QueueLogRow]) -> None:
 def _replay_day(state: AgentState, lines: list[QueueLogRow]) -> list[QueueLogRow]:
     """Reset the agent's day of his last line and return all his stored lines of it (the
     batch's are stored already); lines of other days come back as they are."""
-    last_day = local_hour(datetime.fromtimestamp(state.last_epoch, timezone.utc).replace(tzinfo=None)).date()
+    last_day = local_hour(utc_at(state.last_epoch)).date()
     same_day = [r for r in lines if local_hour(r.at).date() == last_day]
     if not same_day:
         return lines
