@@ -14,10 +14,8 @@ earlier day than the agent's last line is applied in arrival order."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import delete, select, update
 
 from app.agents.models import ACW_REASON
@@ -26,7 +24,7 @@ from app.cti.queue_log import AGENT_EVENTS, QueueLogRow, entry_row, utc_at
 from app.extensions import db
 from app.stats.hours import local_hour, upsert
 from app.stats.models import AgentHour, AgentPauseHour, AgentState, QueueCall, QueueHour
-from app.timeutil import LocalClock
+from app.timeutil import LocalClock, day_start_utc
 
 LOGIN_EVENTS = frozenset({"ADDMEMBER", "AGENTLOGIN", "AGENTCALLBACKLOGIN"})
 LOGOFF_EVENTS = frozenset({"REMOVEMEMBER", "AGENTLOGOFF", "AGENTCALLBACKLOGOFF"})
@@ -66,8 +64,7 @@ def _replay_day(state: AgentState, lines: list[QueueLogRow]) -> list[QueueLogRow
     same_day = [r for r in lines if local_hour(r.at).date() == last_day]
     if not same_day:
         return lines
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    start = datetime.combine(last_day, time(), zone).astimezone(timezone.utc).replace(tzinfo=None)
+    start = day_start_utc(last_day)
     end = start + timedelta(days=1)
     db.session.execute(update(AgentHour).where(
         AgentHour.agent == state.agent, AgentHour.queue == "", AgentHour.day == last_day)
