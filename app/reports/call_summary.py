@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from app.reports.excel import Column, add_trend_chart, summary_workbook
 from app.reports.periods import period_label, range_label, read_params
-from app.stats.metrics import QueueFigures, queue_figures, total
+from app.stats.metrics import QueueFigures, by_period, queue_figures, total
 from app.stats.thresholds import service_level_seconds
 
 PERCENT, SECONDS = "0.0%", "0.0"
@@ -49,12 +49,15 @@ def build(params: dict[str, Any]) -> Workbook:
              _("Average talk: over answered calls that ended; after-call work: the agent's ACW pause.")]
     title = _("Queue call summary")
     wb = summary_workbook(title, notes, columns(period), rows, figures_row(_("Total"), "", whole))
-    by_period: dict[Any, QueueFigures] = {}
-    for key, _queue, f in found:
-        by_period[key] = by_period[key] + f if key in by_period else f
-    if len(by_period) > 1:
-        labels = [period_label(period, key) for key in by_period]
-        add_trend_chart(wb, _("Trend"), _("Calls received and answered"), labels,
-                        [(_("Calls received"), [f.received for f in by_period.values()]),
-                         (_("Calls answered"), [f.answered for f in by_period.values()])])
+    add_calls_trend(wb, period, by_period(found), _("Calls received"))
     return wb
+
+
+def add_calls_trend(wb: Workbook, period: str, summed: dict[Any, QueueFigures], received_title: str) -> None:
+    """The trend sheet: calls received and answered per period, as a native line chart
+    (none for a single period)."""
+    if len(summed) > 1:
+        add_trend_chart(wb, _("Trend"), _("Calls received and answered"),
+                        [period_label(period, key) for key in summed],
+                        [(received_title, [f.received for f in summed.values()]),
+                         (_("Calls answered"), [f.answered for f in summed.values()])])

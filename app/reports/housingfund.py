@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
-from app.reports.excel import Column, add_summary_sheet, add_trend_chart
+from app.reports.call_summary import add_calls_trend
+from app.reports.excel import Column, add_summary_sheet
 from app.reports.periods import period_label, range_label, read_params
-from app.stats.metrics import QueueFigures, queue_figures, total
+from app.stats.metrics import QueueFigures, by_period, queue_figures, total
 
 #: One sheet per period seed 004 §3.3 names, in this order.
 SHEETS = (("day", _l("12329 daily")), ("week", _l("12329 weekly")), ("month", _l("12329 monthly")),
@@ -53,17 +54,12 @@ def build_housingfund(params: dict[str, Any]) -> Workbook:
     wb.remove(wb.active)
     daily: dict[Any, QueueFigures] = {}
     for period, title in SHEETS:
-        by_period: dict[Any, QueueFigures] = {}
-        for key, _queue, f in queue_figures(first, last, period, queues):
-            by_period[key] = by_period[key] + f if key in by_period else f
-        rows = [_row(period_label(period, key), f) for key, f in sorted(by_period.items())]
-        whole = total(by_period.values()) or QueueFigures()
+        summed = by_period(queue_figures(first, last, period, queues))
+        rows = [_row(period_label(period, key), f) for key, f in sorted(summed.items())]
+        whole = total(summed.values()) or QueueFigures()
         add_summary_sheet(wb, str(title), [_("12329 housing provident fund hotline"), *notes],
                           _columns(period), rows, _row(_("Total"), whole))
         if period == "day":
-            daily = by_period
-    if len(daily) > 1:
-        add_trend_chart(wb, _("Trend"), _("Calls received and answered"), list(daily),
-                        [(_("Total calls"), [f.received for f in daily.values()]),
-                         (_("Calls answered"), [f.answered for f in daily.values()])])
+            daily = summed
+    add_calls_trend(wb, "day", daily, _("Total calls"))
     return wb

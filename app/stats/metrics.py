@@ -205,6 +205,14 @@ def total(figures: Iterable[Sums]) -> Any:
     return result
 
 
+def by_period(found: Iterable[tuple[Any, str, QueueFigures]]) -> dict[Any, QueueFigures]:
+    """:func:`queue_figures`' rows summed over the queues of each period, in their order."""
+    summed: dict[Any, QueueFigures] = {}
+    for key, _queue, figures in found:
+        summed[key] = summed[key] + figures if key in summed else figures
+    return summed
+
+
 def _grouped(model: Any, figures_class: type, dims: tuple[str, ...], first: date, last: date, period: str,
              queues: Sequence[str] | None = None, agents: Sequence[str] | None = None) -> list[tuple[Any, tuple, Any]]:
     if period not in PERIODS:
