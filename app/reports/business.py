@@ -8,6 +8,7 @@ categories within consultations (业务咨询分类统计) and service orders (�
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,9 +20,10 @@ from app.extensions import db
 from app.reports.excel import Column, add_summary_sheet, summary_workbook
 from app.reports.periods import range_label, read_params
 from app.tickets.categories import category_labels
+from app.tickets.deadlines import RUNNING
 from app.tickets.models import WorkOrder
 from app.tickets.types import all_types
-from app.timeutil import within_days
+from app.timeutil import utcnow, within_days
 
 
 def _range(column: Any, params: dict[str, Any]) -> list[Any]:
@@ -82,30 +84,39 @@ def build_business_types(params: dict[str, Any]) -> Workbook:
 SATISFIED = ("very_satisfied", "satisfied")
 
 
+def count_order(c: Counter[str], order: Any, now: datetime) -> None:
+    """What one work order adds to its group's counts: registered, closed, closed on time
+    (by its deadline), handling seconds, still open past its deadline, rated, satisfied."""
+    c["registered"] += 1
+    if order.closed_at is not None:
+        c["closed"] += 1
+        c["on_time"] += order.due_at is None or order.closed_at <= order.due_at
+        c["handling_s"] += int((order.closed_at - order.created_at).total_seconds())
+    elif order.state in RUNNING and order.due_at is not None and order.due_at <= now:
+        c["overdue_open"] += 1
+    if order.satisfaction:
+        c["rated"] += 1
+        c["satisfied"] += order.satisfaction in SATISFIED
+
+
 def build_complaints(params: dict[str, Any]) -> Workbook:
     """用户投诉统计 and 用户建议分类统计: per category, how many were registered, closed,
     closed by their deadline, and how satisfied the customers who answered were."""
     first, last, _period, _queues = read_params(params)
-    names = category_labels()
+    names, now = category_labels(), utcnow()
     wb = Workbook()
     wb.remove(wb.active)
     columns = [Column(_("Category"), 30), Column(_("Orders registered"), 12, "0"), Column(_("Closed"), 10, "0"),
                Column(_("Closed on time"), 12, "0"), Column(_("On-time share"), 12, "0.0%"),
                Column(_("Rated"), 10, "0"), Column(_("Satisfied share"), 12, "0.0%")]
     for code, title in (("complaint", _("Complaints by category")), ("suggestion", _("Suggestions by category"))):
-        stmt = (select(WorkOrder.category_id, WorkOrder.closed_at, WorkOrder.due_at, WorkOrder.satisfaction)
+        stmt = (select(WorkOrder.category_id, WorkOrder.state, WorkOrder.created_at, WorkOrder.closed_at,
+                       WorkOrder.due_at, WorkOrder.satisfaction)
                 .where(WorkOrder.type_code == code, WorkOrder.merged_into_id.is_(None),
                        *_range(WorkOrder.created_at, params)))
         counts: dict[int | None, Counter[str]] = {}
-        for category, closed_at, due_at, satisfaction in db.session.execute(stmt):
-            c = counts.setdefault(category, Counter())
-            c["registered"] += 1
-            if closed_at is not None:
-                c["closed"] += 1
-                c["on_time"] += due_at is None or closed_at <= due_at
-            if satisfaction:
-                c["rated"] += 1
-                c["satisfied"] += satisfaction in SATISFIED
+        for order in db.session.execute(stmt):
+            count_order(counts.setdefault(order.category_id, Counter()), order, now)
         rows = [_complaint_row(names.get(category, str(category)), c)
                 for category, c in sorted(counts.items(), key=lambda item: names.get(item[0], ""))]
         whole: Counter[str] = sum(counts.values(), Counter())

@@ -18,27 +18,13 @@ from sqlalchemy import select
 
 from app.auth.models import Department
 from app.extensions import db
-from app.reports.business import SATISFIED
+from app.reports.business import count_order
 from app.reports.excel import Column, add_summary_sheet
 from app.reports.periods import range_label, read_params
 from app.tickets.categories import category_labels
-from app.tickets.deadlines import RUNNING
 from app.tickets.models import WorkOrder
 from app.tickets.types import all_types
 from app.timeutil import utcnow, within_days
-
-
-def _count(c: Counter[str], order: Any, now: Any) -> None:
-    c["registered"] += 1
-    if order.closed_at is not None:
-        c["closed"] += 1
-        c["on_time"] += order.due_at is None or order.closed_at <= order.due_at
-        c["handling_s"] += int((order.closed_at - order.created_at).total_seconds())
-    elif order.state in RUNNING and order.due_at is not None and order.due_at <= now:
-        c["overdue_open"] += 1
-    if order.satisfaction:
-        c["rated"] += 1
-        c["satisfied"] += order.satisfaction in SATISFIED
 
 
 def _row(label: str, c: Counter[str]) -> list[Any]:
@@ -77,11 +63,11 @@ def build_workorder_sla(params: dict[str, Any]) -> Workbook:
     wb.remove(wb.active)
     whole: Counter[str] = Counter()
     for order in orders:
-        _count(whole, order, now)
+        count_order(whole, order, now)
     for title, heading, name_of in dimensions:
         groups: dict[str, Counter[str]] = {}
         for order in orders:
-            _count(groups.setdefault(name_of(order), Counter()), order, now)
+            count_order(groups.setdefault(name_of(order), Counter()), order, now)
         columns = [Column(heading, 30), Column(_("Orders registered"), 10, "0"), Column(_("Orders closed"), 10, "0"),
                    Column(_("Closed on time"), 12, "0"), Column(_("On-time share"), 12, "0.0%"),
                    Column(_("Overdue and open"), 12, "0"), Column(_("Average handling time (h)"), 14, "0.0"),
