@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.stats.charts import Chart, Series
-from app.stats.metrics import QueueFigures, queue_figures, total
+from app.stats.metrics import QueueFigures, by_period, queue_figures, total
 from app.stats.models import ABANDON_BANDS
 from app.tickets.categories import category_labels
 from app.tickets.kinds import COMPLAINT
@@ -53,9 +53,7 @@ def volume_by_hour(day: date) -> Chart:
 
 
 def answer_rate_trend(first: date, last: date) -> Chart:
-    by_day: dict[date, QueueFigures] = {}
-    for key, _queue, figures in queue_figures(first, last, "day"):
-        by_day[key] = by_day[key] + figures if key in by_day else figures
+    by_day = by_period(queue_figures(first, last, "day"))
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return Chart("answer-rate", _("Answer rate (接通率) by day"), [d.strftime("%m-%d") for d in days],
                  [Series(_("Answer rate"), [_rounded(by_day[d].answer_rate) if d in by_day else None
