@@ -9,6 +9,7 @@ from app.audit.listener import record as audit
 from app.audit.models import Audited
 from app.auth.models import User
 from app.auth.permissions import has_permission, permission_required, public
+from app.background import register_flush
 from app.calls.models import CallRecord
 from app.cellsafety import neutralise
 from app.cti.queue_log import QueueLogRow
@@ -53,7 +54,8 @@ __all__ = [
     "AgentForm", "AmiEvent", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode",
     "Job", "NavItem", "Permission", "PluginBlueprint", "Prompt", "Report", "Setting", "TicketType", "TimelineEntry",
     "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
-    "hookimpl", "local", "neutralise", "permission_required", "public", "report_progress", "table_workbook", "utcnow",
+    "hookimpl", "local", "neutralise", "permission_required", "public",
+    "register_flush", "report_progress", "table_workbook", "utcnow",
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
     # the knowledge base

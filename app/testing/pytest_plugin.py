@@ -159,12 +159,14 @@ class RequestIsolatedClient(FlaskClient):
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     """The app, with an app context pushed for the test body (``db.session`` works)."""
+    from app.background import flush_all
     from app.extensions import db
 
     application = create_app(app_config)
     application.test_client_class = RequestIsolatedClient
     with application.app_context():
         yield application
+        flush_all(application)
         db.session.remove()
         empty_tables(db)
         db.engine.dispose()

@@ -121,6 +121,7 @@ def writer(app: Flask) -> LookupWriter:
             found = app.extensions.get(EXTENSION_KEY)
             if found is None:
                 found = app.extensions[EXTENSION_KEY] = LookupWriter(app)
+                api.register_flush(app, found.flush)
                 atexit.register(found.stop)
     return found
 
