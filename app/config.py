@@ -195,6 +195,9 @@ class Defaults:
     AGI_LOG_LEVEL = "INFO"  # DEBUG shows the protocol, PINs masked
     #: The hotline used when the dialplan names none and the dialled number says nothing.
     IVR_DEFAULT_LINE = ""
+    #: The centre's own area code (``591`` for Fuzhou): a caller's local number, sent by the
+    #: exchange without it, is read as this city's for routing by region (``core.region``).
+    LOCAL_AREA_CODE = ""
     #: Voice messages recorded by the IVR. Empty means ``<instance>/recordings``.
     IVR_RECORDINGS_DIR = ""
     #: Recordings of answered calls (Asterisk's MixMonitor, ``<dir>/YYYY/MM/DD/<uniqueid>.wav``:

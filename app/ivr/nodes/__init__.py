@@ -11,6 +11,7 @@ from app.ivr.nodes.basic import GotoNode, HangupNode, MenuNode, PlayNode
 from app.ivr.nodes.blacklist import BlacklistNode
 from app.ivr.nodes.callback import CallbackRequestNode
 from app.ivr.nodes.hours import HoursNode
+from app.ivr.nodes.region import RegionNode
 from app.ivr.nodes.survey import SurveyNode
 from app.ivr.nodes.time_condition import TimeConditionNode
 from app.ivr.nodes.transfer import TransferNode
@@ -26,6 +27,7 @@ def core_nodes() -> list[IVRNode]:
         IVRNode("core.time_condition", _l("Opening hours"), TimeConditionNode, weight=12),
         IVRNode("core.hours", _l("Say the opening hours"), HoursNode, weight=12),
         IVRNode("core.blacklist", _l("Blacklist"), BlacklistNode, weight=13),
+        IVRNode("core.region", _l("Route by the caller's region"), RegionNode, weight=13),
         IVRNode("core.transfer", _l("Transfer to an agent"), TransferNode, weight=14),
         IVRNode("core.voicemail", _l("Voice message"), VoicemailNode, weight=15),
         IVRNode("core.callback_request", _l("Call me back"), CallbackRequestNode, weight=15),

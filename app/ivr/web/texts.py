@@ -39,6 +39,7 @@ PROBLEM_MESSAGES = {
     "unwired_outcome": _l("Outcome %(outcome)s leads nowhere."),
     "reserved_key": _l("Key %(outcome)s is reserved (0 reaches an agent, * repeats the menu); it cannot lead to a step."),
     "menu_without_keys": _l("The menu offers no key (give it transitions named 1-9)."),
+    "bad_region": _l("%(outcome)s is not a province or city name in Chinese (for example 福建省 or 福州)."),
 }
 
 OUTCOME_TITLES = {
