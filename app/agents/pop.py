@@ -27,7 +27,8 @@ from app.customers.models import Customer
 from app.declarations import ScreenPopPanel
 from app.extensions import db
 from app.ivr.masking import MASK
-from app.ivr.models import IVRLine
+from app.ivr.models import IVRIncident, IVRLine
+from app.ivr.nodes.region import REGION_KEY
 from app.ivr.nodes.registry import node_specs
 from app.ivr.web.texts import OUTCOME_TITLES, STEP_OUTCOME_TITLES
 from app.pluginhost import collect
@@ -90,6 +91,9 @@ class Pop:
     blacklisted: bool
     line_number: str
     line_name: str
+    #: Where the caller calls from (``core.region``), and the incident on when the call came.
+    region: str
+    incident: str
     record: CallRecord | None
     steps: list[Step]
     data: list[tuple[str, str]]
@@ -114,10 +118,23 @@ def build(call: DeskCall) -> Pop:
         desk_call=call, caller=call.caller, customer=customer,
         vip=bool(customer and customer.vip), blacklisted=bool(customer and customer.blacklisted),
         line_number=record.line if record else "", line_name=line.name if line else "",
-        record=record, steps=_steps(record), data=ivr_data(record),
+        region=_region(record), incident=_incident(record), record=record, steps=_steps(record), data=ivr_data(record),
         last_agent=_last_agent(call, forms), open_orders=_orders(customer, forms, open_only=True),
         recent_calls=_recent_calls(forms, record), recent_orders=_orders(customer, forms, open_only=False),
         transfer=_transfer(call), panels=_panels(call))
+
+
+def _region(record: CallRecord | None) -> str:
+    try:
+        data = json.loads(record.data or "{}") if record else {}
+    except ValueError:
+        return ""
+    return str(data.get(REGION_KEY, "")) if isinstance(data, dict) else ""
+
+
+def _incident(record: CallRecord | None) -> str:
+    incident = db.session.get(IVRIncident, record.incident_id) if record and record.incident_id else None
+    return incident.title if incident else ""
 
 
 def _customer(call: DeskCall) -> Customer | None:
@@ -164,7 +181,7 @@ def ivr_data(record: CallRecord | None) -> list[tuple[str, str]]:
                 walk(f"{prefix}.{key}" if prefix else str(key), inner)
             return
         text = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-        if SECRET_KEY.search(prefix) or (text and not text.strip(MASK[0])):
+        if SECRET_KEY.search(prefix) or (text and not text.strip(MASK[0])) or prefix == REGION_KEY:
             return
         lines.append((prefix, text))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -61,6 +61,8 @@ class CallRecord(db.Model):
     agent: Mapped[str] = mapped_column(String(64), default="")
     survey_score: Mapped[int | None] = mapped_column()
     survey_at: Mapped[datetime | None] = mapped_column()
+    #: The incident announcement that was on for the call's line (:class:`app.ivr.models.IVRIncident`).
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_incident.id"), index=True)
 
     @property
     def closed(self) -> bool:

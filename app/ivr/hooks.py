@@ -18,6 +18,7 @@ def postline_permissions() -> list[Permission]:
     return [
         Permission("ivr.flows", _l("Edit and simulate IVR call flows"), roles=("teamlead",)),
         Permission("ivr.voicemail", _l("Listen to and handle voice messages"), roles=("agent", "teamlead")),
+        Permission("ivr.incidents", _l("Turn incident announcements on and off"), roles=("teamlead", "manager")),
     ]
 
 
@@ -25,6 +26,7 @@ def postline_permissions() -> list[Permission]:
 def postline_nav_items() -> list[NavItem]:
     return [
         NavItem("ivr.voicemail", _l("Voice messages"), "ivr.voicemail_list", "ivr.voicemail", "desk", 30),
+        NavItem("ivr.incidents", _l("Incident announcements"), "ivr.incidents", "ivr.incidents", "admin", 34),
         NavItem("ivr.lines", _l("Hotline lines"), "ivr.line_list", "ivr.flows", "admin", 35),
         NavItem("ivr.flows", _l("Call flows"), "ivr.flow_list", "ivr.flows", "admin", 40),
         NavItem("ivr.simulator", _l("Flow simulator"), "ivr.simulator", "ivr.flows", "admin", 50),

@@ -1,5 +1,5 @@
-"""The IVR's tables: hotline lines, flows with their versions, voice messages, and failed
-PIN entries. (A line's opening hours are its business calendar, :mod:`app.calendars`; the
+"""The IVR's tables: hotline lines, flows with their versions, incident announcements,
+voice messages, and failed PIN entries. (A line's opening hours are its business calendar, :mod:`app.calendars`; the
 record of each call is the calls room's, :mod:`app.calls`.)
 
 Lines and flows are edited by people and therefore :class:`Audited`. PIN failures are
@@ -66,6 +66,36 @@ class IVRFlowVersion(Audited, db.Model):
     note: Mapped[str] = mapped_column(String(255), default="")
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IVRIncident(Audited, db.Model):
+    """An announcement a team lead turns on for a line's callers (a storm, a strike, a
+    network outage) without editing its flow: it plays after the welcome from ``starts_at``
+    until it is turned off (``ended_at``) or its planned end (``ends_at``, none: until
+    turned off). Calls meanwhile carry its id (``ivr_call.incident_id``). ``line_id`` none:
+    every line. The sound is ``incident-<id>`` in the sounds folder, spoken from ``text``."""
+
+    __tablename__ = "ivr_incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("ivr_line.id"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    ended_by: Mapped[str] = mapped_column(String(100), default="")
+
+    line: Mapped[IVRLine | None] = relationship()
+
+    @property
+    def prompt(self) -> str:
+        return f"incident-{self.id}"
+
+    def on_at(self, at: datetime) -> bool:
+        return (self.starts_at <= at and self.ended_at is None
+                and (self.ends_at is None or at < self.ends_at))
 
 
 class Voicemail(Audited, db.Model):

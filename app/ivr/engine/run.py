@@ -34,6 +34,7 @@ from app.ivr.control import (
 )
 from app.ivr.engine.entries import entry_of
 from app.ivr.handover import Handover, hand_over
+from app.ivr.incidents import active_for
 from app.ivr.lines import LineInfo, resolve_line
 from app.ivr.masking import mask_digits
 from app.ivr.nodes.base import RETRIES, TIMEOUT, coerce_params, make_node
@@ -45,6 +46,8 @@ from app.timeutil import utcnow
 
 log = logging.getLogger("postline.ivr")
 
+#: The node of a welcome: an incident announcement plays after it.
+WELCOME_NODE = "core.play"
 #: Steps one call may take (a caller going round a menu a few dozen times is fine; a flow
 #: that jumps between flows forever is not).
 MAX_STEPS = 200
@@ -88,6 +91,8 @@ class CallRun:
         self.call = Call(channel)
         self.record_id: int | None = None
         self.node_types: dict[str, type] = {}
+        #: The incident announcement on for the line when the call came (its prompt), or "".
+        self.announcement = ""
 
     # --- the whole call -------------------------------------------------------------------
 
@@ -127,13 +132,16 @@ class CallRun:
                     flow = flows.to_flow(flows.parse(self.definition), "(draft)")
                 elif call.line.flow:
                     flow = flows.active_flow(call.line.flow)
+            incident = active_for(call.line.id, call.now()) if self.entry.runs_flow else None
+            self.announcement = incident.prompt if incident else ""
             if self.entry.records_call and not call.dry_run:
                 record = CallRecord(uniqueid=info.uniqueid[:64], line=call.line.number[:32],
                                     caller=info.caller[:64], dnid=info.dnid[:64],
                                     channel=info.channel[:128], started_at=utcnow(),
                                     entry=(info.script or "ivr")[:128],
                                     flow=flow.name[:64] if flow else "",
-                                    flow_version=flow.version if flow else None)
+                                    flow_version=flow.version if flow else None,
+                                    incident_id=incident.id if incident else None)
                 db.session.add(record)
                 db.session.commit()
                 self.record_id = call.call_id = record.id
@@ -144,14 +152,21 @@ class CallRun:
     # --- walking a flow ---------------------------------------------------------------------
 
     def walk(self, flow: flows.Flow | None) -> None:
-        """The flow from its start step until the call leaves the IVR."""
+        """The flow from its start step until the call leaves the IVR. An incident
+        announcement plays once, after the start step when that is the welcome (a
+        ``core.play``), else before it."""
         if flow is None:
             raise FlowRuntimeError(f"line {self.call.line.number or '?'} has no active flow")
         step_id = flow.start
+        start = flow.steps.get(step_id)
+        if self.announcement and start is not None and start.type != WELCOME_NODE:
+            self._announce()
         for _ in range(MAX_STEPS):
             step = flow.steps.get(step_id)
             if step is None:
                 raise FlowRuntimeError(f"flow {flow.name}: step {step_id!r} does not exist")
+            if self.announcement and step is not start:
+                self._announce()
             try:
                 outcome = self._step(step.id, step.type, step.params, step.next)
             except GotoFlow as jump:
@@ -174,6 +189,10 @@ class CallRun:
                                        "which leads nowhere")
             step_id = step.next[outcome]
         raise FlowRuntimeError(f"more than {MAX_STEPS} steps in one call")
+
+    def _announce(self) -> None:
+        prompt, self.announcement = self.announcement, ""
+        self.call.play(prompt)
 
     def _step(self, step_id: str, node_type: str, params: dict[str, Any], exits: Any,
               from_query: bool = False) -> str:

@@ -14,6 +14,8 @@ from app.ivr.nodes.base import GENERIC_OUTCOMES, Issue, Node
 from app.ivr.regions import region_of, short_name
 
 OTHER = "other"
+#: Where the call record's data keeps the region found (the screen pop shows it).
+REGION_KEY = "caller.region"
 #: Longest region name an outcome may carry ("新疆维吾尔自治区" and any prefecture fit).
 NAME_MAX = 20
 
@@ -24,7 +26,7 @@ class RegionNode(Node):
 
     def run(self, call: Call) -> str:
         region = region_of(call.info.caller, current_app.config.get("LOCAL_AREA_CODE", ""))
-        call.data["caller.region"] = region.label
+        call.data[REGION_KEY] = region.label
         names = [name for name in self.exits if name not in (OTHER, *GENERIC_OUTCOMES)]
         for wanted in (region.city, region.province):
             if wanted:

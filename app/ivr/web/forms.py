@@ -67,3 +67,14 @@ class LineForm(FlaskForm):
     fri = _hours_field("fri")
     sat = _hours_field("sat")
     sun = _hours_field("sun")
+
+
+class IncidentForm(FlaskForm):
+    line = SelectField(_l("Line"), validators=[Optional()])
+    title = StringField(_l("What happened"), validators=[DataRequired(), Length(max=100)],
+                        description=_l("For the call records and work orders, e.g. 台风影响闽东投递"))
+    text = TextAreaField(_l("What callers hear"), validators=[DataRequired(), Length(max=500)],
+                         render_kw={"rows": 4},
+                         description=_l("Spoken after the welcome, in Mandarin, until it is turned off."))
+    ends_at = StringField(_l("Turn off by itself at (local, empty: only by hand)"), validators=[Optional()],
+                          render_kw={"type": "datetime-local"})
