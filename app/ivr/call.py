@@ -35,7 +35,15 @@ from app.calls.models import SELF_SERVED
 from app.ivr import pins, sessions, speech
 from app.ivr.calllog import call_log
 from app.ivr.channel import Channel, Hangup
-from app.ivr.control import AgentRequested, CallEnded, GotoFlow, NoInput, RetriesExhausted, Transferred
+from app.ivr.control import (
+    AgentRequested,
+    BackToMenu,
+    CallEnded,
+    GotoFlow,
+    NoInput,
+    RetriesExhausted,
+    Transferred,
+)
 from app.ivr.handover import OK, Handover, hand_over
 from app.ivr.lines import LineInfo
 from app.ivr.masking import Secrets, mask
@@ -47,6 +55,9 @@ log = logging.getLogger("postline.ivr")
 #: "*" replays a prompt at most this often before it counts as a wrong key.
 MAX_REPEATS = 5
 MENU_KEYS = tuple("123456789")  # a tuple: "12" in a string of keys would be True
+#: After an answer: 1 again, 2 another query, 0 an agent, * the previous menu, # the main menu.
+AGAIN, ANOTHER, AGENT, PREVIOUS_MENU, MAIN_MENU = "1", "2", "0", "*", "#"
+ANSWER_KEYS = AGAIN + ANOTHER + AGENT + PREVIOUS_MENU + MAIN_MENU
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -123,6 +134,12 @@ class Call:
         self.reason = ""
         self.queue, self.priority, self.agent = "", 0, ""
         self.secrets = Secrets()
+        #: Barge-in: the keys of what follows the prompt now playing (the next menu's and
+        #: 0), set by the engine before each step; :meth:`announce` listens for them.
+        self.keys_ahead = ""
+        #: A key that cut a prompt short, kept for the menu that follows (type-ahead).
+        self.typeahead = ""
+        self._listening = ""
         clock = getattr(channel, "clock", None)
         self._clock: Callable[[], float] = clock if callable(clock) else time.monotonic
         self._started = self._clock()
@@ -170,18 +187,63 @@ class Call:
 
     def play(self, prompt: str, escape: str = "") -> str:
         """Play a prompt; the key that interrupted it (only keys in ``escape``) or ""."""
-        return self._io().stream_file(prompt, escape) or ""
+        return self._heard(self._io().stream_file(prompt, escape or self._listening) or "", escape)
+
+    def announce(self, prompt: str) -> None:
+        """A prompt the caller may cut short with the keys of what follows
+        (:attr:`keys_ahead`: the next menu's keys and 0); the key is kept for that menu.
+        Not played at all when the caller already pressed one (they know where to go)."""
+        if self.typeahead:
+            return
+        self.typeahead = self.play(prompt, self.keys_ahead) if self.keys_ahead else self.play(prompt)
 
     def say_digits(self, digits: str) -> None:
         digits = str(digits)
         if not re.fullmatch(r"[0-9]+", digits):
             raise ValueError("say_digits speaks digits only")
-        self._io().say_digits(digits)
+        self._heard(self._io().say_digits(digits, self._listening) or "")
 
     def say_number(self, number: int) -> None:
         if isinstance(number, bool) or not isinstance(number, int):
             raise TypeError(f"say_number speaks whole numbers, not {type(number).__name__}")
-        self._io().say_number(number)
+        self._heard(self._io().say_number(number, self._listening) or "")
+
+    def _heard(self, key: str, escape: str = "") -> str:
+        """A key that cut a sound short: returned to a caller that asked for it (``escape``),
+        or, while :meth:`answer` speaks, the end of the answer (:class:`_CutShort`)."""
+        if key and self._listening and not escape:
+            raise _CutShort(key)
+        return key
+
+    def answer(self, speak: Callable[[], None], timeout_s: float = 5) -> None:
+        """A self-service answer and what the caller can do with it, the same for every
+        line: ``speak()`` says it, then 1 hears it again, 2 asks another query (this
+        returns: the node asks again), 0 reaches an agent, * goes back to the previous menu
+        and # to the main menu (:class:`BackToMenu`); a wrong key or silence is the previous
+        menu, never the start of the call. The keys work while the answer plays, too."""
+        for _ in range(MAX_REPEATS + 1):
+            key = self._speak_listening(speak)
+            if not key:
+                digits, timed_out = self._read(p.AFTER_ANSWER, timeout_s, 1, False)
+                key = digits or ("" if timed_out else MAIN_MENU)   # "#" alone ends GET DATA empty
+            if key == AGAIN:
+                continue
+            if key == ANOTHER:
+                return
+            if key == AGENT:
+                raise AgentRequested()
+            raise BackToMenu(main=key == MAIN_MENU)
+        raise BackToMenu()
+
+    def _speak_listening(self, speak: Callable[[], None]) -> str:
+        self._listening = ANSWER_KEYS
+        try:
+            speak()
+        except _CutShort as cut:
+            return cut.key
+        finally:
+            self._listening = ""
+        return ""
 
     def say(self, pieces: list[speech.Piece]) -> None:
         """Pieces of :mod:`app.ivr.speech` in order (numbers, digits, prompts)."""
@@ -206,31 +268,38 @@ class Call:
     # --- collecting ----------------------------------------------------------------------------
 
     def _get_data(self, prompt: str, timeout_s: float, max_digits: int, secret: bool) -> str:
+        return self._read(prompt, timeout_s, max_digits, secret)[0]
+
+    def _read(self, prompt: str, timeout_s: float, max_digits: int, secret: bool) -> tuple[str, bool]:
+        """GET DATA: (digits, timed out); ``#`` alone is ``("", False)``."""
         channel = self._io()
         guard = getattr(channel, "secret", None) if secret else None
         with guard() if callable(guard) else nullcontext():
-            digits, _timed_out = channel.get_data(prompt, int(timeout_s * 1000), max_digits)
+            digits, timed_out = channel.get_data(prompt, int(timeout_s * 1000), max_digits)
         digits = digits or ""
         if secret:
             self.secrets.remember(digits)
-        return digits
+        return digits, bool(timed_out)
 
     def _collect(self, prompt: str, max_digits: int, timeout_s: float, retries: int,
                  accept: Callable[[str], bool], secret: bool, allow_agent: bool,
-                 idle_limit_s: float = 0) -> str:
+                 idle_limit_s: float = 0, keys: str = "") -> str:
+        """``keys``: a menu's keys, which also cut its feedback prompts short (a key pressed
+        during "wrong key" is the next try, not lost)."""
         if timeout_s <= 0 or retries < 0 or max_digits < 1:
             raise ValueError("timeout_s must be > 0, retries >= 0, max_digits >= 1")
         failures = repeats = 0
         typed = False
         idle = 0.0
+        pending = ""
         while True:
-            digits = self._get_data(prompt, timeout_s, max_digits, secret)
+            digits, pending = pending or self._get_data(prompt, timeout_s, max_digits, secret), ""
             if not digits:
                 idle += timeout_s
                 if idle_limit_s:
                     if idle >= idle_limit_s:
                         raise NoInput()
-                    self.play(p.NO_INPUT)
+                    pending = self.play(p.NO_INPUT, keys)
                     continue
                 failures += 1
                 feedback = p.NO_INPUT
@@ -249,7 +318,7 @@ class Call:
                 feedback = p.INVALID_INPUT
             if failures > retries:
                 raise RetriesExhausted() if typed else NoInput()
-            self.play(feedback)
+            pending = self.play(feedback, keys)
 
     def ask(self, prompt: str, max_digits: int, timeout_s: float = 5, retries: int = 2,
             validator: Callable[[str], bool] | None = None, secret: bool = False,
@@ -268,13 +337,20 @@ class Call:
         """One key among ``options`` (digits 1-9; 0 too when ``allow_agent`` is False).
         With ``idle_limit_s`` (60 at a main menu, ``docs/call-centre.md``), silence does not use up
         retries: the menu is repeated until that many seconds passed without a key, and
-        then :class:`NoInput` ends the call politely."""
+        then :class:`NoInput` ends the call politely. A key the caller pressed during the
+        prompts before (:attr:`typeahead`) is taken at once, without the menu's prompt."""
         keys = set(options)
         allowed = set(MENU_KEYS) | (set() if allow_agent else {"0"})
         if not keys or not keys <= allowed:
             raise ValueError(f"menu keys must be among {''.join(sorted(allowed))}: {sorted(keys)}")
+        ahead, self.typeahead = self.typeahead, ""
+        if ahead in keys:
+            return ahead
+        if ahead == AGENT and allow_agent:
+            raise AgentRequested()
+        listening = "".join(sorted(keys)) + (AGENT if allow_agent else "") + "*"
         return self._collect(prompt, 1, timeout_s, retries, keys.__contains__, False,
-                             allow_agent, idle_limit_s)
+                             allow_agent, idle_limit_s, keys=listening)
 
     def authenticate(self, kind: str, account_prompt: str, pin_prompt: str,
                      check: Callable[[str, str], bool], account_max_digits: int = 20,
@@ -362,3 +438,11 @@ class Call:
 
     def goto(self, flow: str) -> NoReturn:
         raise GotoFlow(flow)
+
+
+class _CutShort(Exception):
+    """A key cut an answer short (:meth:`Call.answer`); never leaves the call."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key

@@ -48,3 +48,13 @@ class NoInput(CallControl):
 class RetriesExhausted(CallControl):
     """The caller kept typing what was not accepted. The engine follows the step's
     ``retries`` transition if it has one, else transfers to an agent."""
+
+
+class BackToMenu(CallControl):
+    """After an answer, the caller asked for the previous menu (``*``, a wrong key or
+    silence) or the main menu (``#``): the engine goes back to the menu the call came
+    through (``main``: the first one of the call)."""
+
+    def __init__(self, main: bool = False) -> None:
+        super().__init__("main" if main else "previous")
+        self.main = main

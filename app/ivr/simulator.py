@@ -32,6 +32,8 @@ from app.ivr.engine import CallResult, run_call
 from app.timeutil import utcnow
 
 HANGUP = "hangup"
+#: Marks an input pressed while the next prompt plays (``">2"``), before any question.
+DURING = ">"
 #: Seconds the simulated clock moves for a prompt, a said number, a typed answer.
 PROMPT_SECONDS = 1.0
 
@@ -42,7 +44,8 @@ class Event:
     (a prompt that waits for keys), ``input`` (keys typed; ``*`` per digit when secret),
     ``silence`` (no key until the timeout, value in ms), ``say_digits``, ``say_number``,
     ``record``, ``set`` (``NAME=value``), ``verbose``, ``hangup`` (the IVR hung up),
-    ``caller_hangup``."""
+    ``caller_hangup``, ``barge_in`` (a key that cut a prompt short) and ``lost_key`` (a key
+    pressed during a prompt that did not listen for it)."""
 
     kind: str
     value: str = ""
@@ -112,6 +115,8 @@ class SimulatedChannel:
 
     def _next_input(self) -> str | None:
         value = self._inputs.popleft() if self._inputs else None
+        if value and value.startswith(DURING):
+            value = value[len(DURING):]
         if value == HANGUP:
             self._caller_hangs_up()
             raise Hangup()
@@ -123,17 +128,30 @@ class SimulatedChannel:
 
     # --- the Channel protocol ------------------------------------------------------------------
 
+    def _pressed_during(self, escape_digits: str) -> str:
+        """A key pressed ``during`` the sound now playing: it cuts the sound short when
+        the command listens for it (its escape digits), and is lost otherwise, as on
+        Asterisk."""
+        if not (self._inputs and isinstance(self._inputs[0], str) and self._inputs[0].startswith(DURING)):
+            return ""
+        key = self._inputs.popleft()[len(DURING):][:1]
+        if key and key in escape_digits:
+            self.events.append(Event("barge_in", key))
+            return key
+        self.events.append(Event("lost_key", key))
+        return ""
+
     def stream_file(self, prompt: str, escape_digits: str = "") -> str:
         self._live()
         self.events.append(Event("play", prompt))
         self._seconds += PROMPT_SECONDS
-        return ""
+        return self._pressed_during(escape_digits)
 
     def get_data(self, prompt: str, timeout_ms: int, max_digits: int) -> tuple[str, bool]:
         self._live()
         self.events.append(Event("prompt", prompt))
         self._seconds += PROMPT_SECONDS
-        value = self._next_input()
+        value = self._next_input()   # keys pressed during its prompt too: GET DATA listens
         if not value:
             self.events.append(Event("silence", str(timeout_ms)))
             self._seconds += timeout_ms / 1000
@@ -156,13 +174,13 @@ class SimulatedChannel:
         self._live()
         self.events.append(Event("say_digits", digits))
         self._seconds += PROMPT_SECONDS
-        return ""
+        return self._pressed_during(escape_digits)
 
     def say_number(self, number: int, escape_digits: str = "") -> str:
         self._live()
         self.events.append(Event("say_number", str(number)))
         self._seconds += PROMPT_SECONDS
-        return ""
+        return self._pressed_during(escape_digits)
 
     def record_file(self, filename: str, fmt: str, escape_digits: str, timeout_ms: int,
                     silence_seconds: int = 0, beep: bool = True) -> tuple[str, bool]:
@@ -229,7 +247,8 @@ class Transcript:
 
 def parse_inputs(text: str) -> list[str | None]:
     """The simulator page's input box: entries separated by spaces or commas; ``_`` or
-    ``-`` for silence, ``h`` or ``hangup`` to hang up. ``"1 _ 100010 h"``."""
+    ``-`` for silence, ``h`` or ``hangup`` to hang up, ``>2`` for 2 pressed while the next
+    prompt plays. ``"1 _ 100010 h"``."""
     out: list[str | None] = []
     for token in filter(None, re.split(r"[\s,]+", text.strip())):
         if token in ("_", "-"):

@@ -13,11 +13,13 @@ What the emulator does, as Asterisk does it:
   Local channels); ``env=`` overrides values (``None`` removes a line);
 - parses each command line as ``res_agi.c`` does (quotes, backslash escapes) and answers in
   the documented formats; ``510`` for an unknown command; a multi-line ``520`` for bad syntax;
-- the caller's ``keys`` are used one per input: GET DATA, WAIT FOR DIGIT, RECORD FILE, and
-  STREAM FILE / SAY with escape digits (DTMF during a prompt without escape digits is lost,
-  as on a real channel). An entry is a string of digits (``"1"``, ``"110000#"``, ``"#"``),
-  :data:`SILENCE` (nothing pressed: a timeout), :data:`HANGUP` (the caller hangs up during
-  that input) or a :class:`Press` with a delay;
+- the caller's ``keys`` are used one per input: GET DATA, WAIT FOR DIGIT, RECORD FILE.
+  An entry is a string of digits (``"1"``, ``"110000#"``, ``"#"``), :data:`SILENCE`
+  (nothing pressed: a timeout), :data:`HANGUP` (the caller hangs up during that input) or
+  a :class:`Press` with a delay. An entry written ``">2"`` is pressed *during* the next
+  sound (STREAM FILE, SAY, or GET DATA's prompt): it interrupts a STREAM FILE or SAY only
+  if it is among its escape digits, and is lost otherwise (``transcript.lost_keys``), as on
+  a real channel, where DTMF reaches only a command that listens for it;
 - ``hangup_at=N``: the caller hangs up during the Nth command; ``hangup_after=N``: right
   after the Nth reply (0: before the first command). A playing command answers
   ``result=-1`` then an unsolicited ``HANGUP`` line (``hangup_line_first`` swaps them);
@@ -73,11 +75,14 @@ _uniqueids = itertools.count(1)
 @dataclass(frozen=True)
 class Press:
     """What the caller does at one input: press ``digits`` ("" = nothing) after
-    ``after`` seconds (the emulator waits that long before answering), or hang up."""
+    ``after`` seconds (the emulator waits that long before answering), or hang up.
+    ``during``: pressed while the next sound plays, before any question (a caller who
+    knows the menu): written ``">2"`` in ``keys``."""
 
     digits: str = ""
     after: float = 0.0
     hangup: bool = False
+    during: bool = False
 
 
 SILENCE = Press()
@@ -113,6 +118,8 @@ class Transcript:
     executed: list[str] = field(default_factory=list)    # EXEC applications
     failures: list[str] = field(default_factory=list)    # the server broke the protocol
     keys_left: list[Press] = field(default_factory=list)
+    #: Keys pressed during a sound that did not listen for them: lost, as on a real channel.
+    lost_keys: list[str] = field(default_factory=list)
     agistatus: str = "SUCCESS"
     hung_up: bool = False          # the channel is dead (caller hung up, or HANGUP command)
     failure_sent: bool = False     # the server sent the ``failure`` line
@@ -197,7 +204,13 @@ def env_block(env: Iterable[tuple[str, str]], encoding: str = "utf-8") -> bytes:
 def _press(key: Key) -> Press:
     if isinstance(key, Press):
         return key
+    if key and key.startswith(DURING):
+        return Press(digits=key[len(DURING):], during=True)
     return Press(digits=key or "")
+
+
+#: Marks a key pressed while the next sound plays: ``keys=[">2"]``.
+DURING = ">"
 
 
 #: verb → (minimum argc, maximum argc, allowed on a dead channel, plays to the caller,
@@ -347,15 +360,26 @@ class FakeAsterisk:
         return True
 
     def _take_key(self, verb: tuple[str, ...], args: Sequence[str]) -> Press | None:
-        listens = verb in {("GET", "DATA"), ("WAIT", "FOR", "DIGIT"), ("RECORD", "FILE")}
-        if verb in {("STREAM", "FILE"), ("SAY", "DIGITS"), ("SAY", "NUMBER")}:
-            listens = bool(args[3])  # escape digits given: the caller can interrupt
+        """The caller's next key entry, if this command hears it. A plain entry answers
+        the next question (GET DATA, WAIT FOR DIGIT, RECORD FILE); one pressed ``during``
+        a sound goes to the next command that plays one, and interrupts it only when it is
+        among the command's escape digits: otherwise it is lost."""
+        collects = verb in {("GET", "DATA"), ("WAIT", "FOR", "DIGIT"), ("RECORD", "FILE")}
+        sounds = verb in {("STREAM", "FILE"), ("SAY", "DIGITS"), ("SAY", "NUMBER")}
         if verb == ("STREAM", "FILE") or verb == ("GET", "DATA"):
             if not self._exists(args[2]):
                 return None
-        if not listens:
-            return None
-        return self.keys.pop(0) if self.keys else SILENCE
+        head = self.keys[0] if self.keys else None
+        if head is not None and head.during and (sounds or collects):
+            self.keys.pop(0)
+            if sounds and not head.hangup and not (head.digits[:1] and head.digits[:1] in args[3]):
+                if head.digits:
+                    self.t.lost_keys.append(head.digits)
+                return SILENCE   # ">" alone: this sound plays through
+            return head
+        if collects:
+            return self.keys.pop(0) if self.keys else SILENCE
+        return None
 
     def _run(self, verb: tuple[str, ...], args: Sequence[str], key: Press) -> str:
         name = "_cmd_" + "_".join(verb).lower()

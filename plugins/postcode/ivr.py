@@ -2,9 +2,11 @@
 prompts it plays.
 
 The caller types a six-digit postcode and hears it back with its province, city and
-county (several places: how many there are and the first few); an unknown postcode is
-said so and the caller may type another, a bounded number of times. Outcomes: ``done``
-(the places were said) and ``not_found`` (every try found nothing). Wrong lengths, "0"
+county (several places: how many there are and the first few), then the engine's choices
+after an answer (:meth:`Call.answer`: hear it again, another postcode, an agent, the
+previous or the main menu); an unknown postcode is said so and the caller may type
+another, a bounded number of times. Outcomes: ``done`` (answered, and no menu to go back
+to: a node run on its own from the dialplan) and ``not_found`` (every try found nothing). Wrong lengths, "0"
 for an agent, "*" to repeat and silence are the call verbs' business (:meth:`Call.ask`).
 
 **Place names as prompts.** Asterisk plays sound files, and there is no speech synthesis
@@ -114,22 +116,30 @@ class LookupNode(api.Node):
     outcomes = ("done", "not_found")
 
     def run(self, call: api.Call) -> str:
-        prompt = ASK
-        for _ in range(self.params["tries"]):
+        prompt, misses = ASK, 0
+        while True:
             code = call.ask(prompt, DIGITS, timeout_s=self.params["timeout_s"], validator=_is_code)
             rows = search.by_postcode(code).exact
             call.data["postcode.code"] = code
             call.data["postcode.region"] = "；".join(region_text(r) for r in rows)
             if not call.dry_run:
                 count_lookup(current_app._get_current_object(), "postcode", code, len(rows))
+            if rows:
+                call.answer(lambda: self._say_answer(call, code, rows))
+                prompt, misses = ASK, 0   # 2: another postcode
+                continue
             call.play(YOUR_CODE)
             call.say_digits(code)
-            if rows:
-                self._say_places(call, rows)
-                return "done"
             call.play(UNKNOWN)
+            misses += 1
+            if misses >= self.params["tries"]:
+                return "not_found"
             prompt = ASK_AGAIN
-        return "not_found"
+
+    def _say_answer(self, call: api.Call, code: str, rows: tuple[Region, ...]) -> None:
+        call.play(YOUR_CODE)
+        call.say_digits(code)
+        self._say_places(call, rows)
 
     def _say_places(self, call: api.Call, rows: tuple[Region, ...]) -> None:
         said = rows[:self.params["max_places"]]

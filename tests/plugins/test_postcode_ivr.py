@@ -35,6 +35,7 @@ NODE = "node/postcode.lookup?line=11185"
 MONDAY_10H = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
 ASK, ASK_AGAIN, UNKNOWN = "postcode/ask-code", "postcode/ask-again", "postcode/unknown"
 YOUR_CODE, REGION_IS = "postcode/your-code", "postcode/region-is"
+AFTER = "after-answer"   # the engine's choices after an answer (1 again, 2 another, 0, *, #)
 
 
 @cache
@@ -122,7 +123,7 @@ def test_a_known_postcode_is_said_back_with_its_province_city_and_county(app):
     assert [r for r in csv_rows() if r["zipCode"] == "350100"] and "350100" in codes()
     transcript = call(app, ["350100"])
     assert transcript.heard == [ASK, YOUR_CODE, "digits:350100", REGION_IS, name_prompt("福建省"),
-                                name_prompt("福州市"), name_prompt("闽侯县")]
+                                name_prompt("福州市"), name_prompt("闽侯县"), AFTER]
     assert said(transcript.heard) == ["福建省", "福州市", "闽侯县"]
     assert transcript.variables["POSTLINE_OUTCOME"] == "done"
     (record,) = records()
@@ -143,7 +144,7 @@ def test_several_places_are_counted_and_the_first_three_said(app):
     transcript = call(app, ["453000"])
     assert transcript.heard[:5] == [ASK, YOUR_CODE, "digits:453000", "postcode/regions-count", "number:4"]
     assert said(transcript.heard) == ["河北省", "石家庄市", "新华区", "河南省", "新乡市", "红旗区"]
-    assert transcript.heard.count("postcode/and") == 2 and transcript.heard[-1] == "postcode/and-more"
+    assert transcript.heard.count("postcode/and") == 2 and transcript.heard[-2:] == ["postcode/and-more", AFTER]
     assert lookups()[-1].result_count == 4
 
 
@@ -217,10 +218,10 @@ def test_the_default_11185_flow_uses_the_node_and_comes_back_to_the_menu(app, de
     assert flows.validate_here(definition) == []
     step = next(s for s in definition["steps"] if s["id"] == "postcode")
     assert step["type"] == "postcode.lookup" and step["next"] == {"done": "menu", "not_found": "menu"}
-    transcript = simulate(app, "11185", ["1", "350100", "2"], now=MONDAY_10H, dry_run=False)
+    transcript = simulate(app, "11185", ["1", "350100", "#", "2"], now=MONDAY_10H, dry_run=False)
     heard = transcript.heard
     assert heard[heard.index(ASK) - 1] == "menu-11185"
-    assert heard[heard.index(name_prompt("闽侯县")) + 1] == "menu-11185"  # back to the menu
+    assert heard[heard.index(name_prompt("闽侯县")) + 1:][:2] == [AFTER, "menu-11185"]  # "#": the main menu
     assert said(heard) == ["福建省", "福州市", "闽侯县"]
     assert transcript.variables["POSTLINE_QUEUE"] == "ems"
     assert json.loads(records()[-1].data)["postcode.code"] == "350100"
@@ -254,7 +255,7 @@ def test_over_agi_an_unknown_postcode_then_a_retry(server):
 
 
 def test_over_agi_from_the_main_menu(server):
-    transcript = server.call("ivr?line=11185", keys=["1", "350100", "2"])
+    transcript = server.call("ivr?line=11185", keys=["1", "350100", "#", "2"])
     assert transcript.ok, transcript.failures
     assert said(transcript.heard) == ["福建省", "福州市", "闽侯县"]
     assert transcript.variables["POSTLINE_QUEUE"] == "ems"

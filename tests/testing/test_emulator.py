@@ -85,14 +85,18 @@ class TestEnvironment:
 class TestAnswers:
     def test_stream_file(self, raw_server, background):
         _, replies, transcript = converse(raw_server, background, [
-            'STREAM FILE "welcome" "123" 0',   # key "1" interrupts
-            'STREAM FILE "menu" "" 0',         # no escape digits: no key used
-            'STREAM FILE "menu" "123" 0',      # key "9" is not an escape digit
+            'STREAM FILE "welcome" "123" 0',   # ">1", pressed during it, interrupts
+            'STREAM FILE "menu" "" 0',         # no escape digits: ">2" is lost
+            'STREAM FILE "menu" "123" 0',      # ">9" is not an escape digit: lost too
+            'STREAM FILE "menu" "123" 0',      # "3" answers a question, not a prompt
             'STREAM FILE "gone" "1" 0',        # missing file
-        ], keys=["1", "9"], missing={"gone"})
+            'GET DATA "menu" 1000 1',          # "3" is heard here
+        ], keys=[">1", ">2", ">9", "3"], missing={"gone"})
         assert replies == ["200 result=49 endpos=4000", "200 result=0 endpos=16000",
-                           "200 result=0 endpos=16000", "200 result=-1 endpos=0"]
-        assert transcript.heard == ["welcome", "menu", "menu"]
+                           "200 result=0 endpos=16000", "200 result=0 endpos=16000",
+                           "200 result=-1 endpos=0", "200 result=3"]
+        assert transcript.heard == ["welcome", "menu", "menu", "menu", "menu"]
+        assert transcript.lost_keys == ["2", "9"]
         assert transcript.agistatus == "FAILURE"  # a missing file leaves FAILURE behind
 
     @pytest.mark.parametrize("key, reply", [
@@ -118,7 +122,7 @@ class TestAnswers:
         _, replies, transcript = converse(raw_server, background, [
             "WAIT FOR DIGIT 3000", "WAIT FOR DIGIT 3000",
             'SAY DIGITS "110000" ""', 'SAY NUMBER "42" "#"', 'SAY NUMBER "x" ""',
-        ], keys=["5", SILENCE, "#"])
+        ], keys=["5", SILENCE, ">", ">#"])
         assert replies[:4] == ["200 result=53", "200 result=0", "200 result=0", "200 result=35"]
         assert replies[4].startswith("520-")
         assert transcript.heard == ["digits:110000", "number:42"]

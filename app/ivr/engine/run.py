@@ -21,10 +21,11 @@ from flask import Flask
 from app.calls.models import ERROR, HUNG_UP, SELF_SERVED, TRANSFERRED, CallRecord
 from app.extensions import db
 from app.ivr import flows, handover
-from app.ivr.call import Call, PathEntry
+from app.ivr.call import MENU_KEYS, Call, PathEntry
 from app.ivr.channel import Channel, Hangup, MissingSound
 from app.ivr.control import (
     AgentRequested,
+    BackToMenu,
     CallControl,
     CallEnded,
     GotoFlow,
@@ -48,6 +49,7 @@ log = logging.getLogger("postline.ivr")
 
 #: The node of a welcome: an incident announcement plays after it.
 WELCOME_NODE = "core.play"
+MENU_NODE = "core.menu"
 #: Steps one call may take (a caller going round a menu a few dozen times is fine; a flow
 #: that jumps between flows forever is not).
 MAX_STEPS = 200
@@ -93,6 +95,9 @@ class CallRun:
         self.node_types: dict[str, type] = {}
         #: The incident announcement on for the line when the call came (its prompt), or "".
         self.announcement = ""
+        #: The menus the call came through, first to last (flow, step id): where an answer's
+        #: "previous menu" and "main menu" lead.
+        self.menus: list[tuple[flows.Flow, str]] = []
 
     # --- the whole call -------------------------------------------------------------------
 
@@ -167,12 +172,19 @@ class CallRun:
                 raise FlowRuntimeError(f"flow {flow.name}: step {step_id!r} does not exist")
             if self.announcement and step is not start:
                 self._announce()
+            self._before(flow, step)
             try:
                 outcome = self._step(step.id, step.type, step.params, step.next)
             except GotoFlow as jump:
                 flow = self._load(jump.flow)
                 step_id = flow.start
                 continue
+            except BackToMenu as back:
+                if self.menus:
+                    self.call.left("main" if back.main else "back")
+                    flow, step_id = self.menus[0] if back.main else self.menus[-1]
+                    continue
+                outcome = "done"
             except NoInput:
                 if TIMEOUT not in step.next:
                     self._no_input()
@@ -189,6 +201,19 @@ class CallRun:
                                        "which leads nowhere")
             step_id = step.next[outcome]
         raise FlowRuntimeError(f"more than {MAX_STEPS} steps in one call")
+
+    def _before(self, flow: flows.Flow, step: flows.Step) -> None:
+        """Barge-in and the way back: the keys a prompt of this step may be cut short with
+        (:func:`keys_ahead`); a key typed ahead is dropped at a step that cannot use it;
+        a menu joins the menus the call came through (back to one: those after it go)."""
+        call = self.call
+        call.keys_ahead = keys_ahead(flow, step.id, self.node_types)
+        if step.type == MENU_NODE:
+            known = [index for index, (f, s) in enumerate(self.menus) if f.name == flow.name and s == step.id]
+            del self.menus[known[0] if known else len(self.menus):]
+            self.menus.append((flow, step.id))
+        elif not _passes_keys(step.type, self.node_types):
+            call.typeahead = ""
 
     def _announce(self) -> None:
         prompt, self.announcement = self.announcement, ""
@@ -229,6 +254,8 @@ class CallRun:
         except GotoFlow as jump:
             self.walk(self._load(jump.flow))
             return
+        except BackToMenu:
+            outcome = "done"   # no menu here: the dialplan goes on
         self.call.left(outcome)
         hand_over(self.channel.set_variable,
                   Handover(handover.OK, outcome=outcome, call_id=str(self.record_id or "")))
@@ -296,3 +323,28 @@ class CallRun:
         except Exception:
             call.log.exception("could not close call record %s", self.record_id)
         call.log.info("call ended: %s%s", call.outcome, f" ({call.reason})" if call.reason else "")
+
+
+def _passes_keys(node_type: str, types: dict[str, type]) -> bool:
+    """A step a key typed ahead survives: a prompt (it may be skipped) or a routing node."""
+    return node_type == WELCOME_NODE or bool(getattr(types.get(node_type), "silent", False))
+
+
+def keys_ahead(flow: flows.Flow, step_id: str, types: dict[str, type]) -> str:
+    """The keys that may cut a prompt of this step short: those of the menus that follow it
+    past prompts and routing nodes (the 11185 welcome: the main menu's 1-4, through the
+    blacklist and the hours), and 0; "" when no menu follows."""
+    keys: set[str] = set()
+    seen = {step_id}
+    todo = list(flow.steps[step_id].next.values()) if step_id in flow.steps else []
+    while todo:
+        sid = todo.pop()
+        step = flow.steps.get(sid)
+        if step is None or sid in seen:
+            continue
+        seen.add(sid)
+        if step.type == MENU_NODE:
+            keys.update(k for k in step.next if k in MENU_KEYS)
+        elif _passes_keys(step.type, types):
+            todo.extend(step.next.values())
+    return "".join(sorted(keys)) + "0" if keys else ""

@@ -71,6 +71,9 @@ class Node:
     outcomes: ClassVar[tuple[str, ...]] = ("done",)
     terminal: ClassVar[bool] = False
     may_end: ClassVar[bool] = True
+    #: Says and asks nothing on its usual way (a routing node): a prompt before it may be
+    #: cut short with the keys of the menu after it (barge-in looks past it).
+    silent: ClassVar[bool] = False
 
     def __init__(self, params: Mapping[str, Any] | None = None, exits: Any = ()) -> None:
         self.params: dict[str, Any] = {p.name: p.default for p in self.params_spec}

@@ -12,13 +12,19 @@ from app.ivr.prompts import texts as p
 
 
 class PlayNode(Node):
-    """Plays one prompt to the end, then ``done``."""
+    """Plays one prompt, then ``done``. Before a menu, the caller may cut it short with that
+    menu's keys or 0 (barge-in: the key goes to the menu); ``barge_in`` off makes it play
+    to the end whatever is pressed (a legal notice)."""
 
-    params_spec = (Param("prompt", "prompt", required=True, title="Prompt"),)
+    params_spec = (Param("prompt", "prompt", required=True, title="Prompt"),
+                   Param("barge_in", "bool", True, title="Callers may cut it short with the next menu's keys"))
     may_end = False
 
     def run(self, call: Call) -> str:
-        call.play(self.params["prompt"])
+        if self.params["barge_in"]:
+            call.announce(self.params["prompt"])
+        else:
+            call.play(self.params["prompt"])
         return "done"
 
 

@@ -12,6 +12,7 @@ from app.ivr.prompts import texts as p
 class BlacklistNode(Node):
     params_spec = (Param("prompt", "prompt", p.BLACKLIST_REFUSAL, required=True, title="Refusal prompt"),)
     outcomes = ("allowed",)
+    silent = True
 
     def run(self, call: Call) -> str:
         if callers.profile(call.info.caller).blacklisted:

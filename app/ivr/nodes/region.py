@@ -23,6 +23,7 @@ NAME_MAX = 20
 class RegionNode(Node):
     outcomes = (OTHER,)
     may_end = False
+    silent = True
 
     def run(self, call: Call) -> str:
         region = region_of(call.info.caller, current_app.config.get("LOCAL_AREA_CODE", ""))

@@ -11,6 +11,7 @@ class TimeConditionNode(Node):
 
     outcomes = ("open", "closed")
     may_end = False
+    silent = True
 
     def run(self, call: Call) -> str:
         return "open" if is_open(call.line.calendar_id, call.local_now()) else "closed"

@@ -18,6 +18,7 @@ NO_INPUT = "no-input"
 GOODBYE = "goodbye"
 GOODBYE_NO_INPUT = "goodbye-no-input"
 SORRY_ERROR = "sorry-error"
+AFTER_ANSWER = "after-answer"
 TRANSFER_WAIT = "transfer-wait"
 VIP_WELCOME = "vip-welcome"
 AUTH_FAILED = "auth-failed"
@@ -59,6 +60,7 @@ PROMPTS: dict[str, str] = {
     GOODBYE: "感谢您的来电，再见。",
     GOODBYE_NO_INPUT: "由于您长时间没有按键，本次通话即将结束。感谢您的来电，再见。",
     SORRY_ERROR: "对不起，系统暂时无法为您服务，正在为您转接人工服务，请稍候。",
+    AFTER_ANSWER: "重听请按1，继续查询请按2，人工服务请按0，返回上一级菜单请按星号键，返回主菜单请按井号键。",
     TRANSFER_WAIT: "正在为您转接人工服务，请稍候。",
     VIP_WELCOME: "尊敬的贵宾客户，正在为您优先转接人工服务，请稍候。",
     AUTH_FAILED: "您输入的密码不正确。",

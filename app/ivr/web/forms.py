@@ -29,7 +29,8 @@ class SimulatorForm(FlaskForm):
                                                                    "class": "code"})
     inputs = StringField(_l("Caller input"), validators=[Optional(), Length(max=500)],
                          description=_l("Entries separated by spaces: digits, “_” for silence, "
-                                        "“h” to hang up. Example: 1 100010 0"))
+                                        "“h” to hang up, “>2” for 2 pressed while the prompt plays. "
+                                        "Example: 1 100010 0"))
     caller = StringField(_l("Caller number"), default="13800000001",
                          validators=[Optional(), Length(max=32)])
     when = StringField(_l("Date and time (local, empty: now)"), validators=[Optional()],

@@ -163,7 +163,7 @@ class TestOurBugs:
                 pass
             raise KeyError("oops")
 
-        transcript = agi_server(handler).call(keys=[Press(hangup=True)])
+        transcript = agi_server(handler).call(keys=[Press(hangup=True, during=True)])
         assert transcript.hung_up and transcript.status == "ERROR" and transcript.ok
 
     def test_a_protocol_error_of_ours_is_an_error_too(self, agi_server):
