@@ -76,10 +76,15 @@ def place_prompts() -> dict[str, str]:
 
 
 def spoken_place(text: str) -> str | None:
-    """The city named in ``text``, else its province (with or without suffix), else
-    ``None``: the place is then not said."""
+    """The city named in ``text``, else its province, else ``None`` (the place is then not
+    said). Full names first, then names without suffix, provinces before cities there:
+    “上海市黄浦区南京东路营业部” is 上海市, not 南京市."""
     for names in (CITIES, PROVINCES):
         for name in names:
-            if name in text or _short(name) in text:
+            if name in text:
+                return name
+    for names in (PROVINCES, CITIES):
+        for name in names:
+            if _short(name) in text:
                 return name
     return None
