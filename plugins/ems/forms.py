@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app import api
@@ -70,7 +71,7 @@ class PickupForm(FlaskForm):
     district = SelectField(_l("District"), validators=[DataRequired()])
     address = StringField(_l("Pickup address"), validators=[DataRequired(), Length(max=255)])
     day = DateField(_l("Pickup day"), validators=[InputRequired()], default=lambda: today() + timedelta(days=1))
-    window = SelectField(_l("Time window"), choices=[(w, w) for w in WINDOWS], validators=[DataRequired()])
+    window = SelectField(_l("Time window"), choices=[SelectChoice(w, w) for w in WINDOWS], validators=[DataRequired()])
     pieces = IntegerField(_l("Pieces"), default=1, validators=[InputRequired(), NumberRange(min=1, max=999)])
     weight_kg = DecimalField(_l("Estimated weight (kg)"), places=1,
                              validators=[Optional(), NumberRange(min=0, max=10000)])
@@ -79,7 +80,7 @@ class PickupForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.district.choices = [(d, d) for d in districts()]
+        self.district.choices = [SelectChoice(d, d) for d in districts()]
         _prefill(self, ("contact_name", "phone", "address"))
 
     def validate_phone(self, field: StringField) -> None:
@@ -109,7 +110,7 @@ CATEGORIES = {"damaged": ("邮件问题", "邮件破损"), "lost": ("邮件问�
 class ComplaintForm(FlaskForm):
     """A complaint about an item, prefilled from it; the agent adds what the caller says."""
 
-    problem = SelectField(_l("Problem"), choices=PROBLEMS, validators=[DataRequired()])
+    problem = SelectField(_l("Problem"), choices=[SelectChoice(v, label) for v, label in PROBLEMS], validators=[DataRequired()])
     contact_name = StringField(_l("Contact name"), validators=[DataRequired(), Length(max=100)])
     phone = StringField(_l("Contact phone"), validators=[DataRequired(), Length(max=32)])
     description = TextAreaField(_l("What the caller says"), validators=[DataRequired(), Length(max=4000)])

@@ -12,7 +12,7 @@ from werkzeug import Response
 from app import api
 
 from . import booking, numbers
-from .forms import ComplaintForm, ImportForm, SearchForm
+from .forms import PROBLEMS, ComplaintForm, ImportForm, SearchForm
 from .importing import BadFile, import_events, read_rows
 from .queries import record_query
 from .tracking import Route, service
@@ -73,7 +73,7 @@ def complaint(number: str) -> str | Response | tuple[str, int]:
     form = ComplaintForm()
     if request.method == "GET":
         form.problem.data = request.args.get("problem", "damaged")
-        if form.problem.data not in dict(form.problem.choices):  # type: ignore[arg-type]
+        if form.problem.data not in dict(PROBLEMS):
             form.problem.data = "damaged"
     if form.validate_on_submit():
         order_number = booking.file_complaint(form, route, api.current_user)
