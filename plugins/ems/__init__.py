@@ -115,8 +115,13 @@ PICKUP_STATUS = {"resolve": "done", "close": "done", "reopen": "booked"}
 
 @api.hookimpl
 def postline_ticket_changed(order: Any, action: str) -> None:
-    """The booking follows its work order: picked up once resolved, booked again when reopened."""
-    if order.type_code == booking.PICKUP_TYPE and action in PICKUP_STATUS:
+    """The booking follows its work order: picked up once resolved, booked again when
+    reopened, cancelled when merged into another order (a duplicate booking)."""
+    if order.type_code != booking.PICKUP_TYPE:
+        return
+    if action == "merge" and order.state == "merged":
+        booking.follow_order(order.number, "cancelled")
+    elif action in PICKUP_STATUS:
         booking.follow_order(order.number, PICKUP_STATUS[action])
 
 

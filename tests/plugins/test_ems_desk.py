@@ -191,6 +191,18 @@ def test_the_booking_follows_its_work_order(app, client, make_user, pickup_depar
     assert pickups()[0].status == "done"
 
 
+def test_a_duplicate_booking_merged_into_the_first_is_cancelled(app, client, pickup_department):
+    submit(client, "/desk/forms/ems.pickup", booking())
+    submit(client, "/desk/forms/ems.pickup", booking())
+    first, second = db.session.scalars(select(WorkOrder).order_by(WorkOrder.id)).all()
+    page = f"/tickets/{second.number}"
+    response = submit(client, f"/tickets/{second.number}/act/merge", {"target_number": first.number,
+                                                                      "row_version": str(second.row_version)},
+                      page=page)
+    assert response.status_code == 302
+    assert [p.status for p in pickups()] == ["booked", "cancelled"]
+
+
 @pytest.mark.parametrize("changes, error", [
     ({"day": "2020-01-01"}, "揽收日期不能早于今天"),
     ({"day": "+30"}, "最多提前 14 天"),
