@@ -16,6 +16,7 @@ from app import api
 
 from . import (
     booking,
+    commands,
     demo,
     desk,
     ivr,
@@ -128,3 +129,8 @@ def postline_ticket_changed(order: Any, action: str) -> None:
 @api.hookimpl
 def postline_demo_data() -> list[api.DemoData]:
     return [api.DemoData("ems.items", demo.load, weight=60)]
+
+
+@api.hookimpl
+def postline_cli_commands() -> list[api.CliCommand]:
+    return [api.CliCommand("ems-import", commands.import_command)]

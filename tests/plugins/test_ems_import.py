@@ -110,3 +110,24 @@ def test_a_file_that_cannot_be_read_is_a_chinese_error(app, clerk, name, data, e
 
 def test_agents_may_not_import(app, client_for, make_user):
     assert client_for(make_user("agent")).get(PAGE).status_code == 403
+
+
+# --- from the command line ---------------------------------------------------------------------
+
+def test_the_command_imports_a_file_and_lists_the_bad_rows(app, tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_text(CSV, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["ems-import", str(path)])
+    assert result.exit_code == 1  # some rows were refused
+    assert "新增 3 条轨迹" in result.stdout
+    assert "feed.csv:4: EA123456784CN：校验位错误。" in result.stderr
+    assert len(events()) == 3
+    again = app.test_cli_runner().invoke(args=["ems-import", str(path)])
+    assert "新增 0 条轨迹" in again.stdout and len(events()) == 3
+
+
+def test_the_command_refuses_a_file_it_cannot_read(app, tmp_path):
+    path = tmp_path / "feed.csv"
+    path.write_text("foo,bar\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["ems-import", str(path)])
+    assert result.exit_code == 2 and "缺少" in result.output

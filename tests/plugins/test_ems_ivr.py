@@ -5,6 +5,7 @@ the agent (the number in the call's data) and for the report (one query per numb
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from sqlalchemy import select
@@ -65,6 +66,13 @@ def test_prompts_check_lists_the_ems_prompts(app, tmp_path):
     assert result.exit_code == 1
     listed = set(result.stdout.splitlines())
     assert {p.name for p in ivr.prompts()} <= listed
+    if not (shutil.which("espeak-ng") and shutil.which("sox")):
+        pytest.skip("espeak-ng and sox are not installed")
+    result = app.test_cli_runner().invoke(args=["prompts", "build", "--sounds", str(tmp_path), "--only", BAD])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / f"{BAD}.wav").stat().st_size > 44
+    result = app.test_cli_runner().invoke(args=["prompts", "check", "--sounds", str(tmp_path)])
+    assert BAD not in result.stdout.splitlines() and ASK in result.stdout.splitlines()
 
 
 # --- through the simulator -----------------------------------------------------------------

@@ -29,6 +29,7 @@ def test_the_plugin_declares_its_line(app):
     assert [f.name for f in collect("postline_agent_forms") if f.plugin == "ems"] == ["ems.pickup"]
     assert {s.name for s in collect("postline_settings") if s.plugin == "ems"} == \
         {"pickup_department", "districts", "tracking_service"}
+    assert [c.name for c in collect("postline_cli_commands") if c.plugin == "ems"] == ["ems-import"]
 
 
 def test_its_tables_come_from_its_own_migrations(app):
