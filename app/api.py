@@ -14,6 +14,7 @@ from app.calls.models import CallRecord
 from app.cellsafety import neutralise
 from app.cti.queue_log import QueueLogRow
 from app.customers.models import Customer
+from app.customers.phones import national_digits
 from app.declarations import (
     AgentForm,
     AmiEvent,
@@ -48,6 +49,7 @@ from app.notify.sending import send as send_message
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, table_workbook
 from app.reports.progress import report_progress
+from app.tickets.opening import UnknownTicketType, open_work_order
 from app.timeutil import local, utcnow
 
 __all__ = [
@@ -68,4 +70,8 @@ __all__ = [
     "PostcodeAnswer",
     # the agent desk
     "ScreenPopPanel",
+    # work orders a plugin's page or form opens (a pickup booking, a complaint)
+    "UnknownTicketType", "open_work_order",
+    # a phone number's national digits, the key customers' phones are indexed under
+    "national_digits",
 ]

@@ -1,10 +1,12 @@
 """Chinese first: every message the code and templates show has a zh_CN translation, and
-the compiled catalog that Flask-Babel reads is the one in the source."""
+the compiled catalog that Flask-Babel reads is the one in the source. A plugin with its own
+catalog (``plugins/<name>/translations``) is checked against that one."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -27,16 +29,32 @@ def _source_messages() -> dict[tuple[str, str | None], str]:
     return found
 
 
-def _po():
-    with open(CATALOG / "messages.po", "rb") as handle:
+def _po(folder: Path = CATALOG):
+    with open(folder / "messages.po", "rb") as handle:
         return read_po(handle)
 
 
+#: Plugins that bring their own catalog (``plugins/<name>/translations``): their messages
+#: are looked up there, not in the core's.
+PLUGIN_CATALOGS = {path.parent.parent.parent.parent.name: path.parent
+                   for path in sorted((ROOT / "plugins").glob("*/translations/zh_Hans_CN/LC_MESSAGES/messages.po"))}
+
+
+def _catalog_for(where: str, catalogs: dict):
+    parts = where.split("/")
+    if parts[0] == "plugins" and len(parts) > 2 and parts[1] in catalogs:
+        return catalogs[parts[1]]
+    return catalogs[""]
+
+
 def test_every_message_shown_has_a_chinese_translation():
-    catalog = _po()
-    missing = [f"{msgid!r} ({where})" for (msgid, context), where in _source_messages().items()
-               if not (catalog.get(msgid, context=context) and catalog.get(msgid, context=context).string)
-               or catalog.get(msgid, context=context).fuzzy]
+    catalogs = {"": _po(), **{name: _po(folder) for name, folder in PLUGIN_CATALOGS.items()}}
+    missing = []
+    for (msgid, context), where in _source_messages().items():
+        catalog = _catalog_for(where, catalogs)
+        found = catalog.get(msgid, context=context)
+        if not (found and found.string) or found.fuzzy:
+            missing.append(f"{msgid!r} ({where})")
     assert missing == [], "run `make translations` and translate:\n" + "\n".join(missing)
 
 
@@ -45,8 +63,9 @@ def _placeholders(text: str | tuple[str, ...]) -> set[str]:
     return {name for t in texts for name in re.findall(r"%\(\w+\)s", t)}
 
 
-def test_placeholders_survive_translation():
-    for message in _po():
+@pytest.mark.parametrize("folder", [CATALOG, *PLUGIN_CATALOGS.values()], ids=str)
+def test_placeholders_survive_translation(folder):
+    for message in _po(folder):
         if message.id and message.string:
             assert _placeholders(message.id) == _placeholders(message.string), message.id
 
@@ -56,8 +75,9 @@ def _key(value: str | tuple | list) -> str | tuple[str, ...]:
     return tuple(value) if isinstance(value, (tuple, list)) else value
 
 
-def test_compiled_catalog_matches_the_source():
-    with open(CATALOG / "messages.mo", "rb") as handle:
+@pytest.mark.parametrize("folder", [CATALOG, *PLUGIN_CATALOGS.values()], ids=str)
+def test_compiled_catalog_matches_the_source(folder):
+    with open(folder / "messages.mo", "rb") as handle:
         compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
-    source = {_key(m.id): _key(m.string) for m in _po() if m.id and m.string and not m.fuzzy}
+    source = {_key(m.id): _key(m.string) for m in _po(folder) if m.id and m.string and not m.fuzzy}
     assert compiled == source, "run `make translations` (pybabel compile) and commit the .mo"

@@ -49,10 +49,10 @@ def test_the_welcome_listens_for_the_main_menus_keys_and_zero(lines):
 
 
 def test_a_key_pressed_during_the_welcome_is_taken_by_the_menu(lines):
-    transcript = call([">2"])
-    assert kinds(transcript, "barge_in") == ["2"]
+    transcript = call([">4"])
+    assert kinds(transcript, "barge_in") == ["4"]
     assert transcript.heard[0] == WELCOME and MENU not in transcript.heard
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_zero_during_the_welcome_reaches_an_agent(lines):
@@ -62,9 +62,9 @@ def test_zero_during_the_welcome_reaches_an_agent(lines):
 
 
 def test_a_key_the_menu_does_not_offer_is_lost_and_the_menu_is_played(lines):
-    transcript = call([">7", "2"])
+    transcript = call([">7", "4"])
     assert kinds(transcript, "lost_key") == ["7"]
-    assert MENU in transcript.heard and transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert MENU in transcript.heard and transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_a_step_with_barge_in_off_plays_to_the_end(app):
@@ -80,9 +80,9 @@ def test_a_step_with_barge_in_off_plays_to_the_end(app):
 
 
 def test_a_key_pressed_during_the_wrong_key_message_is_the_next_try(lines):
-    transcript = call(["7", ">2"])
+    transcript = call(["7", ">4"])
     assert transcript.heard.count(MENU) == 1 and "invalid-input" in transcript.heard
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_over_agi_the_welcome_is_played_with_escape_digits_and_the_key_reaches_the_menu(app, lines, agi_server):
@@ -90,27 +90,27 @@ def test_over_agi_the_welcome_is_played_with_escape_digits_and_the_key_reaches_t
         line.calendar.hours = "{}"
     db.session.commit()
     server = agi_server(app=app)
-    transcript = server.call("ivr?line=11185", keys=[">2"])
+    transcript = server.call("ivr?line=11185", keys=[">4"])
     assert transcript.ok, transcript.failures
     assert f'STREAM FILE "{WELCOME}" "12340" 0' in transcript.commands
-    assert MENU not in transcript.heard and transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert MENU not in transcript.heard and transcript.variables["POSTLINE_QUEUE"] == "complaint"
     assert transcript.lost_keys == []
 
 
 # --- after an answer ---------------------------------------------------------------------------
 
 def test_one_hears_the_answer_again_and_star_goes_back_to_the_menu(lines):
-    transcript = call(["1", "350100", "1", "*", "2"])
+    transcript = call(["1", "350100", "1", "*", "4"])
     heard = transcript.heard
     assert heard.count(FUZHOU) == 2 and heard.count(AFTER) == 2
     assert heard[heard.index(AFTER, heard.index(FUZHOU) + 2) + 1] == MENU
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_two_asks_another_query(lines):
-    transcript = call(["1", "350100", "2", "100010", "#", "2"])
+    transcript = call(["1", "350100", "2", "100010", "#", "4"])
     assert transcript.heard.count(ASK) == 2
-    assert "digits:100010" in transcript.heard and transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert "digits:100010" in transcript.heard and transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_zero_after_an_answer_reaches_an_agent(lines):
@@ -120,10 +120,10 @@ def test_zero_after_an_answer_reaches_an_agent(lines):
 
 @pytest.mark.parametrize("choice", ["7", None], ids=["a wrong key", "silence"])
 def test_a_wrong_key_or_silence_goes_back_to_the_previous_menu_not_the_start(lines, choice):
-    transcript = call(["1", "350100", choice, "2"])
+    transcript = call(["1", "350100", choice, "4"])
     heard = transcript.heard
     assert heard.count(WELCOME) == 1 and heard[heard.index(AFTER) + 1] == MENU
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_star_is_the_previous_menu_and_hash_the_main_one(app):
@@ -140,11 +140,11 @@ def test_star_is_the_previous_menu_and_hash_the_main_one(app):
 
 
 def test_the_answers_keys_work_while_it_plays(lines):
-    transcript = call(["1", "350100", ">1", ">", ">", ">", ">", ">#", "2"])
+    transcript = call(["1", "350100", ">1", ">", ">", ">", ">", ">#", "4"])
     heard = transcript.heard
     assert kinds(transcript, "barge_in") == ["1", "#"]
     assert heard.count(YOUR_CODE) == 2 and heard.count(FUZHOU) == 0   # cut short twice
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_a_node_run_from_the_dialplan_ends_done_when_the_caller_leaves_the_answer(app):

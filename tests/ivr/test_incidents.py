@@ -57,7 +57,7 @@ def turn_on(line: IVRLine | None, title: str = "台风影响投递", *, starts_a
     return incident
 
 
-def call(number: str = "11185", inputs=("2",), at: datetime | None = None, **options):
+def call(number: str = "11185", inputs=("4",), at: datetime | None = None, **options):
     return simulate(current_app._get_current_object(), number, list(inputs), dry_run=False,
                     now=at or datetime.now(timezone.utc), **options)
 
@@ -74,7 +74,7 @@ def test_callers_hear_the_announcement_after_the_welcome_and_their_calls_carry_i
     transcript = call()
     assert transcript.heard[:2] == ["welcome-11185", incident.prompt]
     assert transcript.heard.count(incident.prompt) == 1
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"   # the flow goes on as before
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"   # the flow goes on as before
     assert last_record().incident_id == incident.id
 
 
@@ -126,7 +126,7 @@ def test_a_caller_who_hangs_up_during_it_leaves_a_closed_tagged_record(lines):
 def test_over_agi_the_caller_hears_it(lines, agi_server):
     incident = turn_on(lines["11185"])
     server = agi_server(app=current_app._get_current_object())
-    transcript = server.call("ivr?line=11185", keys=["2"])
+    transcript = server.call("ivr?line=11185", keys=["4"])
     assert transcript.ok, transcript.failures
     assert transcript.heard[:2] == ["welcome-11185", incident.prompt]
     assert last_record().incident_id == incident.id

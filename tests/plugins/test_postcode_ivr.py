@@ -218,12 +218,12 @@ def test_the_default_11185_flow_uses_the_node_and_comes_back_to_the_menu(app, de
     assert flows.validate_here(definition) == []
     step = next(s for s in definition["steps"] if s["id"] == "postcode")
     assert step["type"] == "postcode.lookup" and step["next"] == {"done": "menu", "not_found": "menu"}
-    transcript = simulate(app, "11185", ["1", "350100", "#", "2"], now=MONDAY_10H, dry_run=False)
+    transcript = simulate(app, "11185", ["1", "350100", "#", "4"], now=MONDAY_10H, dry_run=False)
     heard = transcript.heard
     assert heard[heard.index(ASK) - 1] == "menu-11185"
     assert heard[heard.index(name_prompt("闽侯县")) + 1:][:2] == [AFTER, "menu-11185"]  # "#": the main menu
     assert said(heard) == ["福建省", "福州市", "闽侯县"]
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"  # key 4 (2 and 3 lead to the EMS and newspaper nodes)
     assert json.loads(records()[-1].data)["postcode.code"] == "350100"
 
 
@@ -255,10 +255,10 @@ def test_over_agi_an_unknown_postcode_then_a_retry(server):
 
 
 def test_over_agi_from_the_main_menu(server):
-    transcript = server.call("ivr?line=11185", keys=["1", "350100", "#", "2"])
+    transcript = server.call("ivr?line=11185", keys=["1", "350100", "#", "4"])
     assert transcript.ok, transcript.failures
     assert said(transcript.heard) == ["福建省", "福州市", "闽侯县"]
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"
 
 
 def test_over_agi_a_hangup_during_any_command_leaves_a_closed_record(server):

@@ -3,7 +3,8 @@ the 12329 housing-fund hotline on one server, their lines, opening hours and hol
 
 They use core nodes only, plus ``postcode.lookup`` when the postcode plugin declares it
 (flows may only use declared nodes: see :mod:`app.ivr.flows.validation`); the lookup's outcomes all
-lead back to the main menu."""
+lead back to the main menu. Likewise ``ems.track`` on key 2 when the EMS plugin declares it:
+back to the menu once heard, to the EMS agents when nothing was found."""
 from __future__ import annotations
 
 import json
@@ -20,6 +21,7 @@ from app.ivr.nodes.base import Node
 from app.ivr.nodes.registry import node_types
 
 POSTCODE_NODE = "postcode.lookup"
+EMS_NODE = "ems.track"
 
 LINES = [
     # number, name, queue, weekly hours
@@ -73,6 +75,9 @@ def flow_11185(node_types: dict[str, type]) -> dict[str, Any]:
     else:
         menu["1"] = "postcode-agent"
         steps.append(_step("postcode-agent", "core.transfer", {"service": "邮政编码查询"}))
+    if EMS_NODE in node_types:  # the EMS line's tracking: back to the menu, or the EMS agents
+        menu["2"] = "ems-track"
+        steps.append(_step("ems-track", EMS_NODE, None, {"done": "menu", "unknown": "ems"}))
     return {"title": "11185 中国邮政客服", "start": "welcome", "steps": steps}
 
 

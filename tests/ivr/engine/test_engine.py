@@ -166,16 +166,16 @@ def test_a_vip_gets_priority_and_the_agent_who_served_them_last(app, demo):
     db.session.commit()
     customer_id = db.session.scalar(select(Customer.id))
 
-    transcript = run("11185", ["2"], caller="+86" + VIP)
-    assert transcript.variables == {"POSTLINE_QUEUE": "ems", "POSTLINE_PRIORITY": "10",
+    transcript = run("11185", ["4"], caller="+86" + VIP)
+    assert transcript.variables == {"POSTLINE_QUEUE": "complaint", "POSTLINE_PRIORITY": "10",
                                     "POSTLINE_AGENT": "agent-li",
                                     "POSTLINE_CALL_ID": str(transcript.result.call_id),
                                     "POSTLINE_STATUS": "OK"}
     assert transcript.heard[-1] == "vip-welcome"
     record = records()[-1]
     assert (record.outcome, record.queue, record.priority, record.preferred_agent) == \
-        ("transferred", "ems", 10, "agent-li")
-    assert json.loads(record.data) == {"service": "邮件查询与速递", "customer_id": customer_id, "vip": True}
+        ("transferred", "complaint", 10, "agent-li")
+    assert json.loads(record.data) == {"service": "投诉与建议", "customer_id": customer_id, "vip": True}
 
 
 def test_an_unknown_caller_gets_no_priority_and_no_preferred_agent(app, demo):
@@ -282,7 +282,7 @@ def test_a_caller_who_hangs_up_after_speaking_has_left_a_message(app, demo):
 
 
 def test_the_survey_after_the_agent_scores_the_call(app, demo):
-    transferred = run("11185", ["2"])
+    transferred = run("11185", ["4"])
     call_id = transferred.result.call_id
     survey = run(script=f"survey?call={call_id}", inputs=["0", "4"])
     assert survey.heard == ["survey-ask", "invalid-input", "survey-ask", "survey-thanks"]
@@ -295,7 +295,7 @@ def test_the_survey_after_the_agent_scores_the_call(app, demo):
 # --- robustness ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("number, inputs, when", [
-    ("11185", ["9", "2"], MONDAY_10H),   # a wrong key, then EMS
+    ("11185", ["9", "4"], MONDAY_10H),   # a wrong key, then complaints
     ("11185", [], MONDAY_22H),           # after hours: a voice message
     ("12329", ["3", "*", "1"], MONDAY_10H),  # policy, repeat, personal accounts
 ])
@@ -372,7 +372,7 @@ def test_goto_continues_in_another_flow(app):
 def test_a_dry_run_stores_nothing(app, demo):
     db.session.add(Customer(name="王芳", phone=VIP, vip=True))
     db.session.commit()
-    transcript = run("11185", ["2"], caller=VIP, dry_run=True)
+    transcript = run("11185", ["4"], caller=VIP, dry_run=True)
     assert transcript.variables["POSTLINE_PRIORITY"] == "10"
     run("11185", [], now=MONDAY_22H, dry_run=True)
     assert records() == []

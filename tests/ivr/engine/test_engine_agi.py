@@ -74,11 +74,11 @@ def records() -> list[CallRecord]:
 
 
 def test_a_caller_choosing_a_service_is_queued_there(server):
-    transcript = server.call("ivr?line=11185", keys=["2"])
+    transcript = server.call("ivr?line=11185", keys=["4"])
     assert transcript.ok, transcript.failures
     assert transcript.heard[:2] == ["welcome-11185", "menu-11185"]
     (record,) = records()
-    assert transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.variables["POSTLINE_QUEUE"] == "complaint"
     assert transcript.variables["POSTLINE_CALL_ID"] == str(record.id)
     assert transcript.status == "OK"
     assert (record.outcome, record.uniqueid) == ("transferred", dict(transcript.env)["agi_uniqueid"])
@@ -89,9 +89,9 @@ def test_asterisk_goes_on_with_the_dialplan_before_the_record_is_written(server,
     reply (the emulator fails a server that keeps it open for a second), and the record and
     the plugins' bookkeeping follow."""
     plugin.bookkeeping_done = threading.Event()
-    transcript = fake_asterisk.call(server.address, "ivr?line=11185", keys=["2"])
+    transcript = fake_asterisk.call(server.address, "ivr?line=11185", keys=["4"])
     assert transcript.ok, transcript.failures
-    assert transcript.closed_by_server and transcript.variables["POSTLINE_QUEUE"] == "ems"
+    assert transcript.closed_by_server and transcript.variables["POSTLINE_QUEUE"] == "complaint"
     plugin.bookkeeping_done.set()
     assert server.server.wait_for_call(dict(transcript.env)["agi_uniqueid"], 10)
     (record,) = records()
@@ -99,10 +99,10 @@ def test_asterisk_goes_on_with_the_dialplan_before_the_record_is_written(server,
 
 
 def test_a_hangup_during_any_command_leaves_one_closed_record(server):
-    full = server.call("ivr?line=11185", keys=["9", "2"])
+    full = server.call("ivr?line=11185", keys=["9", "4"])
     assert full.ok and full.status == "OK"
     for n in range(1, len(full.steps) + 1):
-        transcript = server.call("ivr?line=11185", keys=["9", "2"], hangup_at=n)
+        transcript = server.call("ivr?line=11185", keys=["9", "4"], hangup_at=n)
         assert transcript.ok, (n, transcript.failures)
         found = records()
         assert len(found) == n + 1, f"hangup at command {n}"
@@ -162,7 +162,7 @@ def test_asterisk_is_given_the_prompts_absolute_path_by_default(app, tmp_path):
     app.config.update(SOUNDS_PREFIX=None, SOUNDS_DIR=str(tmp_path / "sounds"))
     running = start_agi_server(app=app)
     try:
-        transcript = running.call("ivr?line=11185", keys=["2"])
+        transcript = running.call("ivr?line=11185", keys=["4"])
     finally:
         running.stop()
     assert transcript.ok, transcript.failures
@@ -173,7 +173,7 @@ def test_asterisk_is_given_the_prompts_absolute_path_by_default(app, tmp_path):
 @pytest.mark.parametrize("level", [logging.INFO, logging.DEBUG])
 def test_the_callers_number_is_masked_in_the_log_at_every_level(server, caplog, level):
     caplog.set_level(level)
-    transcript = server.call("ivr?line=11185", keys=["2"], env={"agi_callerid": "13800138000"})
+    transcript = server.call("ivr?line=11185", keys=["4"], env={"agi_callerid": "13800138000"})
     assert transcript.ok, transcript.failures
     assert "call from *******8000 on line 11185" in caplog.text
     assert "13800138000" not in caplog.text
