@@ -4,13 +4,13 @@ validators, so the agent sees a Chinese error on the field instead of a half-sav
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -36,8 +36,8 @@ def normalise(value: str | None) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
-def period_choices() -> list[tuple[str, Any]]:
-    return [(str(months), label) for months, label in codes.PERIODS.items()]
+def period_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(months), label) for months, label in codes.PERIODS.items()]
 
 
 def district_field() -> StringField:

@@ -32,7 +32,8 @@ def catalog() -> str:
                               NewspaperTitle.publisher.contains(query)))
     titles = list(api.db.session.scalars(stmt.limit(PAGE_SIZE)))
     return render_template("newspaper/catalog.html", titles=titles, query=query, periods=codes.PERIODS,
-                           frequencies=codes.FREQUENCIES, today=today())
+                           frequencies=codes.FREQUENCIES, today=today(),
+                           can_import=api.has_permission(api.current_user, CATALOG))
 
 
 @bp.route("/import", methods=["GET", "POST"])

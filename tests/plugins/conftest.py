@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-DAY = date(2026, 12, 10)
-PIN = "246810"
-CALLER = "13800000001"  # the simulator's default caller
+from newspaper_kit import CALLER, DAY, PIN
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import json
 from datetime import date, datetime, timezone
 
 import pytest
+from newspaper_kit import PIN
 from sqlalchemy import select
 
 from app.calls.models import CallRecord
@@ -23,8 +24,6 @@ from app.ivr.simulator import SimulatedChannel, Transcript, info_for, simulate
 from app.pluginhost import collect
 from plugins.newspaper import ivr
 from plugins.newspaper.models import NewspaperAddressChange, NewspaperSubscription
-
-from conftest import PIN
 
 NOW = datetime(2026, 12, 10, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai, 2026-12-10
 SUBSCRIBE = "node/newspaper.subscribe?line=11185"
