@@ -96,6 +96,8 @@ HOOKS = {
     "postline_postcode_for_address": _l("Gives the postcode of an address"),
     "postline_voicemail_left": _l("Is told when a voice message is left"),
     "postline_voicemail_links": _l("Links voice messages to what they became"),
+    "postline_screen_pop": _l("Adds panels to the agent's screen pop"),
+    "postline_ticket_types": _l("Adds work-order types"),
 }
 
 
