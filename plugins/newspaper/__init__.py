@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import api
 
-from . import agentforms, demo, forms, history, ivr, models, reminders, report, views  # noqa: F401
+from . import agentforms, commands, demo, forms, history, ivr, models, reminders, report, views  # noqa: F401
 
 REPORT = "newspaper.report"
 
@@ -102,6 +102,11 @@ def postline_customer_timeline(customer: api.Customer) -> list[api.TimelineEntry
 @api.hookimpl
 def postline_screen_pop(call: object) -> list[api.ScreenPopPanel]:
     return history.screen_pop(call)
+
+
+@api.hookimpl
+def postline_cli_commands() -> list[api.CliCommand]:
+    return [api.CliCommand("newspaper-import", commands.import_command)]
 
 
 @api.hookimpl

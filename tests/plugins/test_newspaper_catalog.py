@@ -124,3 +124,21 @@ def test_agents_may_not_import(app, login):
     agent = login("agent")
     assert agent.get(IMPORT).status_code == 403
     assert "从 Excel 导入报刊目录" not in agent.get("/p/newspaper/").get_data(as_text=True)
+
+
+def test_the_import_command_reports_each_refused_row(app, tmp_path):
+    path = tmp_path / "catalog.xlsx"
+    path.write_bytes(workbook(*GOOD, BAD[1]))
+    result = app.test_cli_runner().invoke(args=["newspaper-import", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == ["added 3, updated 0, unchanged 0, refused 1", "row 5: 报刊名称为空"]
+    path.write_bytes(workbook(*GOOD))
+    again = app.test_cli_runner().invoke(args=["newspaper-import", str(path)])
+    assert again.exit_code == 0 and again.output.startswith("added 0, updated 0, unchanged 3, refused 0")
+
+
+def test_the_delivery_work_order_type_is_declared(app):
+    from app.pluginhost import collect
+
+    (kind,) = [t for t in collect("postline_ticket_types") if t.plugin == "newspaper"]
+    assert kind.name == "newspaper_delivery" and ("报刊投递", "未收到报刊") in kind.categories

@@ -346,3 +346,129 @@ def test_over_agi_the_same_uniqueid_twice_saves_one_order(server, paper_titles, 
     assert first.ok and second.ok, (first.failures, second.failures)
     assert ivr.ORDER_SAVED in first.heard and ivr.ALREADY_SAVED in second.heard
     assert len(subscriptions()) == 1
+
+
+# --- every order node alike: 0, *, dry runs and hangups, simulator and emulator ---------------
+
+def _inputs(node: str, account: str) -> list[str]:
+    return {SUBSCRIBE: [account, PIN, "1*1#", "2", "1"], CHANGE: [account, PIN, "1*1#", "2", "1"],
+            CANCEL: [account, PIN, "1*1#", "1"]}[node]
+
+
+def _saved() -> int:
+    """Orders, address changes and cancellations saved so far."""
+    return len(subscriptions()) + len(changes()) + sum(r.status == "cancelled" for r in subscriptions())
+
+
+def undo_changes() -> None:
+    """Back to the running order before the next call (a fresh start for each hangup point)."""
+    db.session.execute(NewspaperAddressChange.__table__.delete())
+    db.session.execute(NewspaperSubscription.__table__.update().values(
+        status="active", cancelled_at=None, cancel_key=None, refund_months=0, refund_fen=0, stop_from=None))
+    db.session.commit()
+
+
+SAVED_PROMPT = {SUBSCRIBE: ivr.ORDER_SAVED, CHANGE: ivr.CHANGE_SAVED, CANCEL: ivr.CANCEL_SAVED}
+NODE_SCRIPTS = [SUBSCRIBE, CHANGE, CANCEL]
+
+
+@pytest.fixture
+def one_order(app, paper_titles, paper_subscriber):
+    """For the address change and the cancellation: a running year of 1-1."""
+    from plugins.newspaper import orders
+
+    orders.subscribe(paper_subscriber, paper_titles["1-1"], 12, day=date(2026, 12, 10))
+    return paper_subscriber.account
+
+
+@pytest.mark.parametrize("script", NODE_SCRIPTS)
+def test_every_node_zero_at_each_question_reaches_an_agent(app, one_order, script):
+    inputs = _inputs(script, one_order)
+    before = _saved()
+    for n in range(len(inputs)):
+        t = call(app, script, inputs[:n] + ["0"])
+        assert t.variables["POSTLINE_QUEUE"] == "11185", n
+    assert _saved() == before
+
+
+@pytest.mark.parametrize("script", NODE_SCRIPTS)
+def test_every_node_star_repeats_each_question(app, one_order, script):
+    inputs = _inputs(script, one_order)
+    with_stars = [key for answer in inputs for key in ("*", answer)]
+    plain = call(app, script, inputs).heard
+    if script != SUBSCRIBE:  # undo the first run's change, so that the second one asks the same
+        undo_changes()
+    starred = call(app, script, with_stars).heard
+    assert SAVED_PROMPT[script] in plain and SAVED_PROMPT[script] in starred
+    asked = [p for p in plain if p in (ivr.ASK_ACCOUNT, ivr.ASK_PIN, ivr.ASK_CODE, ivr.ASK_PERIOD,
+                                        ivr.ASK_ADDRESS, ivr.CONFIRM)]
+    for prompt in asked:
+        assert starred.count(prompt) == 2 * plain.count(prompt), prompt
+
+
+@pytest.mark.parametrize("script", NODE_SCRIPTS)
+def test_every_node_in_a_dry_run_saves_nothing(app, one_order, script):
+    before = _saved()
+    t = simulate(app, "", _inputs(script, one_order), script=script, now=NOW)
+    assert t.heard[-1] == SAVED_PROMPT[script]
+    assert _saved() == before and records() == []
+
+
+@pytest.mark.parametrize("script", NODE_SCRIPTS)
+def test_every_node_a_hangup_after_any_command_saves_only_once_confirmed(app, one_order, script):
+    inputs = _inputs(script, one_order)
+    probe = call(app, script, inputs)
+    confirm_at = probe.heard.index(ivr.CONFIRM)
+    total = len(probe.heard)
+    for n in range(total):
+        undo_changes()
+        before = _saved()
+        t = call(app, script, inputs, hangup_after=n)
+        assert t.outcome == "hung_up", n
+        assert _saved() == before + (1 if n > confirm_at else 0), n
+    assert all(r.ended_at is not None and r.outcome for r in records())
+
+
+@pytest.mark.parametrize("script", NODE_SCRIPTS)
+def test_over_agi_every_node_with_a_hangup_at_every_command(server, one_order, script):
+    keys = _inputs(script, one_order)
+    full = server.call(script, keys=keys)
+    assert full.ok, full.failures
+    assert SAVED_PROMPT[script] in full.heard and full.variables["POSTLINE_OUTCOME"] == "done"
+    confirm = next(i for i, step in enumerate(full.steps, start=1) if ivr.CONFIRM in str(step))
+    for n in range(1, len(full.steps) + 1):
+        undo_changes()
+        before = _saved()
+        t = server.call(script, keys=keys, hangup_at=n)
+        assert t.ok, (n, t.failures)
+        assert records()[-1].ended_at is not None and records()[-1].outcome, n
+        assert _saved() == before + (1 if n > confirm else 0), n
+
+
+@pytest.mark.parametrize("script", [CHANGE, CANCEL])
+def test_over_agi_wrong_code_then_retry_then_zero(server, one_order, script):
+    t = server.call(script, keys=[one_order, PIN, "12#", "7*7#", "0"])
+    assert t.ok, t.failures
+    assert "invalid-input" in t.heard and ivr.UNKNOWN_CODE in t.heard
+    assert t.variables["POSTLINE_QUEUE"] == "11185"
+
+
+def test_over_agi_the_same_uniqueid_twice_changes_the_address_once(server, one_order):
+    env = {"agi_uniqueid": "1796154449.31"}
+    keys = _inputs(CHANGE, one_order)
+    first = server.call(CHANGE, keys=keys, env=env)
+    second = server.call(CHANGE, keys=keys, env=env)
+    assert first.ok and second.ok
+    assert ivr.CHANGE_SAVED in first.heard and ivr.ALREADY_SAVED in second.heard
+    assert len(changes()) == 1
+
+
+def test_prompts_build_makes_a_newspaper_prompt(app, tmp_path):
+    import shutil
+
+    if not (shutil.which("espeak-ng") and shutil.which("sox")):
+        pytest.skip("espeak-ng and sox are not installed")
+    sounds = tmp_path / "sounds"
+    result = app.test_cli_runner().invoke(args=["prompts", "build", "--sounds", str(sounds), "--only", ivr.ASK_CODE])
+    assert result.exit_code == 0, result.output
+    assert (sounds / f"{ivr.ASK_CODE}.wav").stat().st_size > 44
