@@ -47,6 +47,8 @@ def postline_agent_forms() -> list[api.AgentForm]:
                       views.ORDER, weight=42),
         api.AgentForm("newspaper.register", _l("Register a newspaper subscriber"), forms.RegisterForm,
                       agentforms.register, views.ORDER, weight=43),
+        api.AgentForm("newspaper.add_address", _l("Add a subscriber's delivery address"), forms.AddAddressForm,
+                      agentforms.add_address, views.ORDER, weight=44),
     ]
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import api
 
 from . import codes, orders
-from .forms import CancelForm, ChangeAddressForm, RegisterForm, SubscribeForm
+from .forms import AddAddressForm, CancelForm, ChangeAddressForm, RegisterForm, SubscribeForm
 from .models import NewspaperSubscription
 
 
@@ -27,6 +27,14 @@ def register(form: RegisterForm, user: Any) -> str:
                                             form.detail.data, form.postcode.data or "", form.pin.data)
     return _("Subscriber %(name)s registered: account %(account)s.", name=subscriber.name,
              account=subscriber.account)
+
+
+def add_address(form: AddAddressForm, user: Any) -> str:
+    subscriber = orders.subscriber_by_account(form.account.data)
+    assert subscriber is not None  # the form's validators saw to it
+    address = orders.add_address(subscriber, form.district.data, form.detail.data, form.postcode.data or "")
+    return _("Address %(position)s of subscriber %(account)s: %(address)s.", position=address.position,
+             account=subscriber.account, address=address.text)
 
 
 def subscribe(form: SubscribeForm, user: Any) -> str:

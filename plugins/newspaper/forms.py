@@ -110,6 +110,23 @@ class SubscribeForm(FlaskForm):
             raise ValidationError(_l("The subscriber has no address with this number."))
 
 
+class AddAddressForm(FlaskForm):
+    """Another delivery address: the caller can then move a subscription there by telephone."""
+
+    account = StringField(_l("Subscriber account"), filters=[normalise],
+                          validators=[Regexp(r"[0-9]{8}\Z", message=_l("A subscriber account is 8 digits.")),
+                                      validate_account],
+                          render_kw={"inputmode": "numeric"})
+    district = district_field()
+    detail = detail_field()
+    postcode = postcode_field()
+
+    def validate_detail(self, field: StringField) -> None:
+        subscriber = orders.subscriber_by_account(self.account.data)
+        if subscriber is not None and len(subscriber.addresses) >= orders.MAX_ADDRESSES:
+            raise ValidationError(_l("A subscriber has at most 9 addresses."))
+
+
 def number_field() -> IntegerField:
     return IntegerField(_l("Subscription number"), validators=[InputRequired(), NumberRange(1)])
 

@@ -29,6 +29,7 @@ from .models import (
 from .months import add_months, effective_month, months_between
 
 ACCOUNT_DIGITS = 8
+MAX_ADDRESSES = 9  # one key each on the telephone
 ACCOUNT_BASE = 60000000  # accounts 60000001, 60000002...: eight digits, never a leading 0
 
 

@@ -132,3 +132,17 @@ def test_the_catalog_page_finds_titles_by_code_and_name(agent, paper_titles):
     assert "报刊目录" in page and "48.00" in page and "每月 20 日" in page and "data-closed" in page
     assert 'data-nav="newspaper.catalog"' in page
     assert "没有符合条件的报刊。" in html(agent.get("/p/newspaper/?q=不存在"))
+
+
+def test_an_agent_adds_an_address_the_caller_can_then_choose(agent, paper_subscriber):
+    done = submit(agent, "/desk/forms/newspaper.add_address", {
+        "account": paper_subscriber.account, "district": "晋安区", "detail": "福新中路9号", "postcode": "350011"},
+        follow_redirects=True)
+    assert f"订户 {paper_subscriber.account} 的第 3 个地址：晋安区福新中路9号。" in html(done)
+    api.db.session.expire_all()
+    assert [a.position for a in paper_subscriber.addresses] == [1, 2, 3]
+    for n in range(6):
+        orders.add_address(paper_subscriber, "晋安区", f"{n}号", "")
+    full = submit(agent, "/desk/forms/newspaper.add_address", {
+        "account": paper_subscriber.account, "district": "晋安区", "detail": "十号", "postcode": ""})
+    assert "每位订户最多登记 9 个地址。" in html(full)
