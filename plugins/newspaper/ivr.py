@@ -140,8 +140,8 @@ def _subscriber(call: api.Call) -> NewspaperSubscriber | None:
     return orders.subscriber_by_account(account) if account else None
 
 
-def _title(call: api.Call, tries: int, day: date, ordering: bool) -> NewspaperTitle | None:
-    prompt = ASK_CODE
+def _title(call: api.Call, tries: int, day: date, ordering: bool, again: bool = False) -> NewspaperTitle | None:
+    prompt = ASK_CODE_AGAIN if again else ASK_CODE
     for _ in range(tries):
         typed = call.ask(prompt, codes.KEYPAD_MAX, timeout_s=10, validator=codes.is_keypad_code)
         code = codes.canonical(typed) or ""
@@ -162,8 +162,8 @@ def _subscription(call: api.Call, subscriber: NewspaperSubscriber, tries: int, d
                   ) -> NewspaperSubscription | None:
     """The running subscription of the title the caller types; ``replayed`` finds the one
     this very call already changed (a replayed call must hear "already done", not "none")."""
-    for _ in range(tries):
-        title = _title(call, 1, day, ordering=False)
+    for attempt in range(tries):
+        title = _title(call, 1, day, ordering=False, again=attempt > 0)
         if title is None:
             continue
         found = orders.running_subscription(subscriber, title, day) or (replayed(title) if replayed else None)
