@@ -146,3 +146,18 @@ def test_an_agent_adds_an_address_the_caller_can_then_choose(agent, paper_subscr
     full = submit(agent, "/desk/forms/newspaper.add_address", {
         "account": paper_subscriber.account, "district": "晋安区", "detail": "十号", "postcode": ""})
     assert "每位订户最多登记 9 个地址。" in html(full)
+
+
+def test_an_agent_registers_a_newspaper_delivery_work_order(agent, paper_titles):
+    from app.tickets.models import TicketCategory, WorkOrder
+
+    page = html(agent.get("/tickets/new?type=newspaper_delivery"))
+    assert "报刊投递 › 未收到报刊" in page and "邮发代号" in page
+    category = api.db.session.scalar(select(TicketCategory).where(TicketCategory.name == "未收到报刊"))
+    response = submit(agent, "/tickets/new?type=newspaper_delivery", {
+        "subject": "人民日报三天未收到", "category_id": str(category.id), "channel": "phone",
+        "priority": "normal", "extra-code": "1-1", "extra-subscription": "12"})
+    assert response.status_code == 302
+    order = api.db.session.scalar(select(WorkOrder))
+    assert (order.type_code, order.category.path) == ("newspaper_delivery", "报刊投递 › 未收到报刊")
+    assert "1-1" in html(agent.get(f"/tickets/{order.number}"))
