@@ -2,6 +2,7 @@
 the 12329 housing-fund hotline on one server, their lines, opening hours and holidays.
 
 They use core nodes only, plus ``postcode.lookup`` when the postcode plugin declares it
+and the newspaper menu (key 3) when the newspaper plugin declares its nodes
 (flows may only use declared nodes: see :mod:`app.ivr.flows.validation`); the lookup's outcomes all
 lead back to the main menu. Likewise ``ems.track`` on key 2 when the EMS plugin declares it:
 back to the menu once heard, to the EMS agents when nothing was found."""
@@ -22,6 +23,7 @@ from app.ivr.nodes.registry import node_types
 
 POSTCODE_NODE = "postcode.lookup"
 EMS_NODE = "ems.track"
+NEWSPAPER_NODES = ("newspaper.menu", "newspaper.subscribe", "newspaper.change_address", "newspaper.cancel")
 
 LINES = [
     # number, name, queue, weekly hours
@@ -78,7 +80,25 @@ def flow_11185(node_types: dict[str, type]) -> dict[str, Any]:
     if EMS_NODE in node_types:  # the EMS line's tracking: back to the menu, or the EMS agents
         menu["2"] = "ems-track"
         steps.append(_step("ems-track", EMS_NODE, None, {"done": "menu", "unknown": "ems"}))
+    if all(node in node_types for node in NEWSPAPER_NODES):
+        menu["3"] = "press-menu"
+        steps.extend(_newspaper_steps())
     return {"title": "11185 中国邮政客服", "start": "welcome", "steps": steps}
+
+
+def _newspaper_steps() -> list[dict[str, Any]]:
+    """Key 3's small menu when the newspaper plugin declares its nodes: subscribe, change
+    the address, cancel, 0 to the press queue; each order goes back to the main menu, and a
+    caller whose account does not open (or who has no other address) reaches an agent."""
+    back = {"done": "menu", "declined": "menu", "not_found": "menu", "failed": "press"}
+    return [
+        _step("press-menu", "newspaper.menu", None, {"subscribe": "press-subscribe",
+                                                     "change_address": "press-change",
+                                                     "cancel": "press-cancel", "agent": "press"}),
+        _step("press-subscribe", "newspaper.subscribe", None, back),
+        _step("press-change", "newspaper.change_address", None, {**back, "no_address": "press"}),
+        _step("press-cancel", "newspaper.cancel", None, back),
+    ]
 
 
 def flow_12329(node_types: dict[str, type]) -> dict[str, Any]:

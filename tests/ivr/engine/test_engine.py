@@ -179,7 +179,8 @@ def test_a_vip_gets_priority_and_the_agent_who_served_them_last(app, demo):
 
 
 def test_an_unknown_caller_gets_no_priority_and_no_preferred_agent(app, demo):
-    transcript = run("11185", ["3"], caller="13700000000")
+    # key 3, then 0 at the newspaper menu when the newspaper plugin is enabled: the press queue
+    transcript = run("11185", ["3", "0"], caller="13700000000")
     assert transcript.variables["POSTLINE_QUEUE"] == "press"
     assert (transcript.variables["POSTLINE_PRIORITY"], transcript.variables["POSTLINE_AGENT"]) == ("0", "")
     assert transcript.heard[-1] == "transfer-wait"
