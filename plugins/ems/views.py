@@ -65,9 +65,9 @@ def _route_or_404(number: str) -> Route:
 
 
 @bp.route("/items/<number>/complaint", methods=["GET", "POST"])
-@api.permission_required(TRACK)
+@api.permission_required("tickets.create")
 def complaint(number: str) -> str | Response | tuple[str, int]:
-    if not api.has_permission(api.current_user, "tickets.create"):
+    if not api.has_permission(api.current_user, TRACK):
         abort(403)
     route = _route_or_404(number)
     form = ComplaintForm()
