@@ -73,7 +73,7 @@ def query_counts(start: date, end: date) -> list[tuple[date, dict[str, int], int
 def build_queries(params: dict[str, Any]) -> Workbook:
     start, end = _period(params)
     columns = [api.Column(_("Date"), 12, "yyyy-mm-dd"), api.Column(_("IVR"), 10, "0"),
-               api.Column(_("Agent"), 10, "0"), api.Column(_("Web"), 10, "0"),
+               api.Column(_("By an agent"), 10, "0"), api.Column(_("Web"), 10, "0"),
                api.Column(_("Total"), 10, "0"), api.Column(_("Not found"), 10, "0")]
     rows = [(day, by["ivr"], by["agent"], by["web"], sum(by.values()), none)
             for day, by, none in query_counts(start, end)]

@@ -17,17 +17,17 @@ KEYPAD_MAX = 9
 
 #: Months of each subscription period a title may allow (月订, 季订, 半年订, 年订).
 PERIODS: dict[int, object] = {
-    1: _l("Monthly"),
+    1: _l("One month"),
     3: _l("Quarterly"),
     6: _l("Half-year"),
-    12: _l("Year"),
+    12: _l("One year"),
 }
 #: The IVR's period menu: key → months.
 PERIOD_KEYS = {"1": 1, "2": 3, "3": 6, "4": 12}
 
 FREQUENCIES: dict[str, object] = {
-    "daily": _l("Daily"),
-    "weekly": _l("Weekly"),
+    "daily": _l("Published daily"),
+    "weekly": _l("Published weekly"),
     "biweekly": _l("Twice a month"),
     "monthly": _l("Monthly issue"),
     "bimonthly": _l("Every two months"),

@@ -83,7 +83,7 @@ class SubscribeForm(FlaskForm):
                           render_kw={"inputmode": "numeric"})
     code = StringField(_l("Issuing code"), filters=[normalise], validators=[DataRequired()],
                        description=_l("Two numbers joined by a dash, e.g. 1-1."), render_kw={"placeholder": "1-1"})
-    period = SelectField(_l("Period"), choices=period_choices(), default="12")
+    period = SelectField(_l("Subscription period"), choices=period_choices(), default="12")
     copies = IntegerField(_l("Copies"), default=1, validators=[InputRequired(), NumberRange(1, 99)])
     address_number = IntegerField(_l("Delivery address number"), validators=[Optional(), NumberRange(1, 99)],
                                   description=_l("Empty: the subscriber's first address."))

@@ -86,8 +86,8 @@ def _code_order(item: tuple[tuple[str, str, str, int], list[int]]) -> tuple[Any,
 
 def build_orders(params: dict[str, Any]) -> Workbook:
     rows = order_rows(params)
-    columns = [api.Column(_("Issuing code"), 10), api.Column(_("Title"), 24), api.Column(_("District"), 14),
-               api.Column(_("Period"), 10), api.Column(_("Orders"), 8, "0"), api.Column(_("Copies"), 8, "0"),
+    columns = [api.Column(_("Issuing code"), 10), api.Column(_("Newspaper or magazine"), 24), api.Column(_("District"), 14),
+               api.Column(_("Subscription period"), 10), api.Column(_("Orders"), 8, "0"), api.Column(_("Copies"), 8, "0"),
                api.Column(_("Amount (yuan)"), 14, MONEY)]
     body: list[tuple[Any, ...]] = [(*row[:6], yuan(row[6])) for row in rows]
     body.append((_("Total"), "", "", "", sum(r[4] for r in rows), sum(r[5] for r in rows),
@@ -106,10 +106,10 @@ def cancellation_rows(params: dict[str, Any]) -> list[NewspaperSubscription]:
 def build_cancellations(params: dict[str, Any]) -> Workbook:
     rows = cancellation_rows(params)
     columns = [api.Column(_("Cancelled at"), 18, "yyyy-mm-dd hh:mm"), api.Column(_("Subscription"), 12, "0"),
-               api.Column(_("Issuing code"), 10), api.Column(_("Title"), 24), api.Column(_("Subscriber"), 14),
+               api.Column(_("Issuing code"), 10), api.Column(_("Newspaper or magazine"), 24), api.Column(_("Subscriber"), 14),
                api.Column(_("District"), 14), api.Column(_("Delivery stops from"), 14, "yyyy-mm-dd"),
                api.Column(_("Months refunded"), 10, "0"), api.Column(_("Refund (yuan)"), 14, MONEY),
-               api.Column(_("By"), 12)]
+               api.Column(_("Handled by"), 12)]
     body: list[tuple[Any, ...]] = [
         (api.local(row.cancelled_at).replace(tzinfo=None) if row.cancelled_at else None,  # type: ignore[union-attr]
          row.id, row.title.code, row.title.title, row.subscriber.name, row.district, row.stop_from,

@@ -98,7 +98,7 @@ def test_an_excel_import_reads_dates_and_text(app, clerk):
 
 @pytest.mark.parametrize("name, data, error", [
     ("events.csv", "foo,bar\n1,2\n".encode(), "缺少：邮件号、时间、事件"),
-    ("events.csv", b"", "文件为空"),
+    ("events.csv", b"", "文件是空的"),
     ("events.xlsx", b"not a workbook", "不是 Excel 工作簿"),
     ("events.txt", b"x", "只能读取 .csv 和 .xlsx 文件"),
 ])

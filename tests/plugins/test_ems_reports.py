@@ -94,4 +94,4 @@ def test_the_reports_are_for_team_leads_and_managers(app, login, client_for, mak
 
 def test_an_end_before_the_start_is_a_chinese_error(app, login):
     response = submit(login("manager"), QUERIES, {"start": "2026-03-02", "end": "2026-03-01"})
-    assert response.status_code == 400 and "结束日期不能早于起始日期" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "结束日期不能早于开始日期" in response.get_data(as_text=True)

@@ -61,7 +61,7 @@ def test_registration_errors_are_chinese(agent):
     page = html(submit(agent, REGISTER, {"name": "王芳", "phone": "12", "district": "鼓楼区", "detail": "x",
                                          "postcode": "35", "pin": "12345", "pin_again": "54321"}))
     assert "请输入订户的电话号码。" in page and "密码为 6 位数字。" in page
-    assert "两次输入的密码不一致。" in page and "邮政编码为 6 位数字" in page
+    assert "两次输入的密码不一致。" in page and "邮政编码必须是6位数字" in page
     assert rows(NewspaperSubscriber) == []
 
 
