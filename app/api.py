@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from app.agents.models import DeskCall
 from app.audit.listener import record as audit
 from app.audit.models import Audited
 from app.auth.models import User
@@ -67,5 +68,5 @@ __all__ = [
     "QueueLogRow",
     "PostcodeAnswer",
     # the agent desk
-    "ScreenPopPanel",
+    "ScreenPopPanel", "DeskCall",
 ]

@@ -27,6 +27,8 @@ def postline_permissions() -> list[api.Permission]:
         api.Permission(views.LOOKUP, _l("See the 12329 caller the IVR identified"),
                        roles=("agent", "backoffice", "teamlead")),
         api.Permission(views.BOOK, _l("Book 12329 branch visits for a caller"), roles=("agent", "teamlead")),
+        api.Permission(views.ALL_CALLS, _l("See the 12329 callers of every agent's calls"),
+                       roles=("backoffice", "teamlead")),
     ]
 
 

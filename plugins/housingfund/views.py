@@ -22,6 +22,7 @@ from .models import Booking, BookingSlot, Identification
 PLUGIN = "housingfund"
 LOOKUP = "housingfund.lookup"
 BOOK = "housingfund.book"
+ALL_CALLS = "housingfund.all_calls"
 
 bp = Blueprint(PLUGIN, __name__, template_folder="templates")
 
@@ -42,7 +43,11 @@ def index() -> Any:
     form = CallForm()
     if form.validate_on_submit():
         return redirect(url_for("housingfund.call", call_id=form.call_id.data))
-    recent = api.db.session.scalars(select(Identification).order_by(Identification.id.desc()).limit(20)).all()
+    recent_query = select(Identification).order_by(Identification.id.desc()).limit(20)
+    if not api.has_permission(api.current_user, ALL_CALLS):
+        recent_query = recent_query.where(Identification.call_id.in_(
+            select(api.DeskCall.call_id).where(api.DeskCall.agent_id == api.current_user.id)))
+    recent = api.db.session.scalars(recent_query).all()
     status = 400 if form.is_submitted() else 200
     return render_template("housingfund/index.html", form=form, recent=recent,
                            method_titles=METHOD_TITLES), status
@@ -63,8 +68,18 @@ def _booking_form(formdata: Any = None) -> BookingForm:
     return form
 
 
+def may_see(call_id: int) -> bool:
+    """The agent who took the call (the desk's record of it), or a holder of
+    ``housingfund.all_calls`` (team leaders, back office): the member's facts are not for
+    every agent to browse by call number."""
+    if api.has_permission(api.current_user, ALL_CALLS):
+        return True
+    return api.db.session.scalar(select(api.DeskCall.id).where(
+        api.DeskCall.call_id == call_id, api.DeskCall.agent_id == api.current_user.id).limit(1)) is not None
+
+
 def _page(call_id: int, form: BookingForm, status: int = 200) -> Any:
-    found = identified_on(call_id)
+    found = identified_on(call_id) if may_see(call_id) else None
     member = centre().member(found.ref) if found else None
     if found is not None:
         api.audit("view", "housingfund_member", found.ref, {"call": call_id})
@@ -75,7 +90,7 @@ def _page(call_id: int, form: BookingForm, status: int = 200) -> Any:
         bookings = api.db.session.execute(
             select(Booking, BookingSlot).join(BookingSlot, BookingSlot.id == Booking.slot_id)
             .where(Booking.member_id == int(found.ref)).order_by(BookingSlot.day.desc()).limit(10)).all()
-    company_found = identified_on(call_id, "company")
+    company_found = identified_on(call_id, "company") if may_see(call_id) else None
     company = centre().company(company_found.ref) if company_found else None
     return render_template("housingfund/call.html", call_id=call_id, identification=found, member=member,
                            loans=loans, bookings=bookings, company=company, form=form,
@@ -94,7 +109,7 @@ def call(call_id: int) -> Any:
 @bp.route("/call/<int:call_id>/book", methods=["POST"])
 @api.permission_required(BOOK)
 def book(call_id: int) -> Any:
-    found = identified_on(call_id)
+    found = identified_on(call_id) if may_see(call_id) else None
     if found is None:
         abort(404)
     form = _booking_form(request.form)

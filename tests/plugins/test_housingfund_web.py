@@ -26,14 +26,22 @@ def identified_call(app) -> int:
     return records()[-1].id
 
 
+def agent_on(call_id: int, make_user, client_for, *roles: str):
+    """A browser of an agent to whom the desk connected the IVR call ``call_id``."""
+    agent = make_user(*(roles or ("agent",)))
+    db.session.add(DeskCall(agent_id=agent.id, call_id=call_id, caller="13800000001", queue="12329"))
+    db.session.commit()
+    return client_for(agent)
+
+
 def first_open_slot(kind: str = "loan", branch: str = "b01") -> BookingSlot:
     return db.session.scalars(select(BookingSlot).where(BookingSlot.kind == kind, BookingSlot.branch == branch)
                               .order_by(BookingSlot.day, BookingSlot.start)).first()
 
 
-def test_the_agent_sees_the_identified_member_masked_never_the_numbers(app, login):
+def test_the_agent_sees_the_identified_member_masked_never_the_numbers(app, make_user, client_for):
     call_id = identified_call(app)
-    client = login("agent")
+    client = agent_on(call_id, make_user, client_for)
     page = client.get(f"/p/housingfund/call/{call_id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -61,9 +69,9 @@ def test_the_lookup_form_refuses_a_bad_call_number_in_chinese(app, login):
     assert response.status_code == 302 and response.headers["Location"].endswith("/p/housingfund/call/7")
 
 
-def test_the_agent_books_a_slot_for_the_identified_caller(app, login):
+def test_the_agent_books_a_slot_for_the_identified_caller(app, make_user, client_for):
     call_id = identified_call(app)
-    client = login("agent")
+    client = agent_on(call_id, make_user, client_for)
     slot = first_open_slot("repay", "b03")
     page = f"/p/housingfund/call/{call_id}?kind=repay&branch=b03"
     assert f'value="{slot.id}"' in client.get(page).get_data(as_text=True)
@@ -78,9 +86,9 @@ def test_the_agent_books_a_slot_for_the_identified_caller(app, login):
     assert f'data-booking="{booking.id}"' in html and f"{booking.id:06d}" in html
 
 
-def test_a_full_slot_is_a_form_error_not_a_500(app, login):
+def test_a_full_slot_is_a_form_error_not_a_500(app, make_user, client_for):
     call_id = identified_call(app)
-    client = login("agent")
+    client = agent_on(call_id, make_user, client_for)
     slot = first_open_slot()
     page = f"/p/housingfund/call/{call_id}?kind=loan&branch=b01"
     client.get(page)
@@ -101,13 +109,28 @@ def test_booking_needs_an_identified_caller_and_the_permission(app, login, make_
     backoffice = client_for(make_user("backoffice"))
     html = backoffice.get(f"/p/housingfund/call/{call_id}").get_data(as_text=True)
     assert "张三" in html and "/book" not in html  # may look, may not book
-    agent = login("agent")
+    agent = agent_on(call_id, make_user, client_for)
     call(app, "policy", ["1"])
     other = records()[-1].id
+    agent_on(other, make_user, client_for)
     response = submit(agent, f"/p/housingfund/call/{other}/book", {"kind": "loan", "branch": "b01",
                                                                    "slot": str(slot.id)},
                       page=f"/p/housingfund/call/{call_id}")
     assert response.status_code == 404
+
+
+def test_another_agent_does_not_see_the_member_by_typing_the_call_number(app, make_user, client_for):
+    call_id = identified_call(app)
+    agent_on(call_id, make_user, client_for)
+    stranger = client_for(make_user("agent"))
+    html = stranger.get(f"/p/housingfund/call/{call_id}").get_data(as_text=True)
+    assert "张三" not in html and "data-unidentified" in html
+    assert f'data-call="{call_id}"' not in stranger.get("/p/housingfund/").get_data(as_text=True)
+    response = submit(stranger, f"/p/housingfund/call/{call_id}/book",
+                      {"kind": "loan", "branch": "b01", "slot": str(first_open_slot().id)},
+                      page=f"/p/housingfund/call/{call_id}")
+    assert response.status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
 def test_the_screen_pop_says_identified_as_masked_with_a_link(app, make_user, client_for):
