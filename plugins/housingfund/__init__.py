@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import api
 
-from . import demo, desk, ivr, knowledge, models, prompts, reminders, views  # noqa: F401  (models: the tables)
+from . import demo, desk, ivr, knowledge, models, prompts, reminders, report, views  # noqa: F401  (models: the tables)
 from .centre import ADAPTERS
 
 
@@ -27,9 +27,23 @@ def postline_permissions() -> list[api.Permission]:
         api.Permission(views.LOOKUP, _l("See the 12329 caller the IVR identified"),
                        roles=("agent", "backoffice", "teamlead")),
         api.Permission(views.BOOK, _l("Book 12329 branch visits for a caller"), roles=("agent", "teamlead")),
+        api.Permission(REPORT, _l("Download the 12329 self-service report"), roles=("teamlead", "manager")),
         api.Permission(views.ALL_CALLS, _l("See the 12329 callers of every agent's calls"),
                        roles=("backoffice", "teamlead")),
     ]
+
+
+REPORT = "housingfund.report"
+
+
+@api.hookimpl
+def postline_reports() -> list[api.Report]:
+    """The line's own figures; its call statistics (seed 004 §3.3) are the core's
+    ``housingfund-12329`` report, which this plugin does not duplicate."""
+    return [api.Report("housingfund.bookings", _l("12329 self-service: identifications and bookings"), REPORT,
+                       report.build, form_class=report.BookingReportForm, weight=60,
+                       description=_l("Per day: callers the IVR identified, by how, and branch visits booked, "
+                                      "by kind, branch and channel."))]
 
 
 @api.hookimpl
