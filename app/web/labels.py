@@ -96,6 +96,13 @@ HOOKS = {
     "postline_postcode_for_address": _l("Gives the postcode of an address"),
     "postline_voicemail_left": _l("Is told when a voice message is left"),
     "postline_voicemail_links": _l("Links voice messages to what they became"),
+    "postline_knowledge_articles": _l("Adds knowledge-base articles"),
+    "postline_notifiers": _l("Sends messages (SMS, e-mail)"),
+    "postline_ticket_types": _l("Adds work-order types"),
+    "postline_ticket_changed": _l("Is told when a work order changes"),
+    "postline_ami_event": _l("Is told of Asterisk manager events"),
+    "postline_queue_log_added": _l("Is told of new queue_log lines"),
+    "postline_screen_pop": _l("Adds panels to the agent's screen pop"),
 }
 
 
