@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import api
 
-from . import demo, desk, ivr, knowledge, models, prompts, reminders, report, views  # noqa: F401  (models: the tables)
+from . import demo, desk, desk_form, ivr, knowledge, models, prompts, reminders, report, views  # noqa: F401  (models: the tables)
 from .centre import ADAPTERS
 
 
@@ -49,6 +49,12 @@ def postline_reports() -> list[api.Report]:
 @api.hookimpl
 def postline_nav_items() -> list[api.NavItem]:
     return [api.NavItem("housingfund.index", _l("12329 callers"), "housingfund.index", views.LOOKUP, "desk", 40)]
+
+
+@api.hookimpl
+def postline_agent_forms() -> list[api.AgentForm]:
+    return [api.AgentForm("housingfund.booking", _l("12329 branch booking"), desk_form.DeskBookingForm,
+                          desk_form.handle, views.BOOK, weight=60)]
 
 
 @api.hookimpl

@@ -180,3 +180,55 @@ def test_the_nav_link_and_page_in_english(app, login):
     html = client.get("/p/housingfund/").get_data(as_text=True)
     assert "12329 caller lookup" in html
     assert 'data-nav="housingfund.index"' in client.get("/").get_data(as_text=True)
+
+
+# --- the agent desk's service form ----------------------------------------------------------
+
+FORM = "/desk/forms/housingfund.booking"
+
+
+def desk_values(call_id: int, slot: BookingSlot, **changes: str) -> dict[str, str]:
+    return {"call_id": str(call_id), "kind": slot.kind, "branch": slot.branch, "day": slot.day.isoformat(),
+            "start": slot.start.strftime("%H:%M"), **changes}
+
+
+def test_the_desk_form_books_for_the_identified_caller(app, make_user, client_for):
+    call_id = identified_call(app)
+    client = agent_on(call_id, make_user, client_for)
+    assert "housingfund.booking" in client.get("/desk/forms").get_data(as_text=True)
+    slot = first_open_slot("withdraw", "b04")
+    response = submit(client, FORM, desk_values(call_id, slot))
+    assert response.status_code == 302
+    (booking,) = db.session.scalars(select(Booking)).all()
+    assert (booking.slot_id, booking.channel, booking.call_id) == (slot.id, "agent", call_id)
+    assert f"预约成功，预约号 {booking.id:06d}。" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_desk_form_refuses_wrong_input_in_chinese(app, make_user, client_for):
+    call_id = identified_call(app)
+    client = agent_on(call_id, make_user, client_for)
+    slot = first_open_slot()
+    cases = [
+        (desk_values(call_id, slot, start="9点"), "时间格式如 09:00。"),
+        (desk_values(call_id, slot, start="08:15"), "该网点没有这个业务的这个时段。"),
+        (desk_values(call_id + 1000, slot), "IVR 没有在您的这个呼叫中验证到缴存职工。"),
+        (desk_values(call_id, slot, day=""), "请输入预约日期。"),
+    ]
+    for values, message in cases:
+        response = submit(client, FORM, values)
+        assert response.status_code == 200, values
+        assert message in response.get_data(as_text=True), values
+    slot.booked = slot.capacity
+    db.session.commit()
+    response = submit(client, FORM, desk_values(call_id, slot))
+    assert "该时段已约满，请另选。" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
+
+
+def test_the_desk_form_is_not_for_another_agents_call(app, make_user, client_for):
+    call_id = identified_call(app)
+    agent_on(call_id, make_user, client_for)
+    stranger = client_for(make_user("agent"))
+    response = submit(stranger, FORM, desk_values(call_id, first_open_slot()))
+    assert "IVR 没有在您的这个呼叫中验证到缴存职工。" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
