@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from app.agents.models import DeskCall
 from app.audit.listener import record as audit
 from app.audit.models import Audited
 from app.auth.models import User
@@ -74,4 +75,6 @@ __all__ = [
     "UnknownTicketType", "open_work_order",
     # a phone number's national digits, the key customers' phones are indexed under
     "national_digits",
+    # the desk call an agent is on (which plugin pages may show to whom)
+    "DeskCall",
 ]

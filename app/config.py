@@ -24,7 +24,7 @@ from typing import Any
 #: because anyone who reads this file could forge a session cookie.
 DEFAULT_SECRET_KEY = "postline-insecure-default-key"
 
-SHIPPED_PLUGINS = ("postcode", "ems", "newspaper")
+SHIPPED_PLUGINS = ("postcode", "ems", "newspaper", "housingfund")
 
 
 class Defaults:

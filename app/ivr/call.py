@@ -354,15 +354,20 @@ class Call:
 
     def authenticate(self, kind: str, account_prompt: str, pin_prompt: str,
                      check: Callable[[str, str], bool], account_max_digits: int = 20,
-                     account_validator: Callable[[str], bool] | None = None) -> str | None:
+                     account_validator: Callable[[str], bool] | None = None,
+                     lock_key: Callable[[str], str | None] | None = None) -> str | None:
         """The caller's account once ``check(account, pin)`` accepts a 6-digit PIN, or
         ``None`` (the account is locked, or this call used up its tries). Three wrong PINs
         for an account on one day lock it until the next (:mod:`app.ivr.pins`). Both
-        numbers are read as secrets; ``data["<kind>.account"]`` gets the masked account."""
+        numbers are read as secrets; ``data["<kind>.account"]`` gets the masked account.
+        ``lock_key(account)`` names what the lockout counts when several numbers open one
+        account (a fund account, an ID card, a bank card): the account they lead to, so
+        that each number does not get three tries of its own; ``None`` or "" from it (no
+        such account) counts the number as typed, as without ``lock_key``."""
         account = self.ask(account_prompt, account_max_digits, timeout_s=10,
                            validator=account_validator, secret=True)
         self.data[f"{kind}.account"] = mask(account)
-        key = pins.account_key(kind, account)
+        key = pins.account_key(kind, (lock_key(account) if lock_key else None) or account)
         day = self.local_now().date()
         failed = pins.failures_on(kind, key, day)
         while failed < pins.MAX_FAILURES:

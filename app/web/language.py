@@ -4,15 +4,29 @@ from __future__ import annotations
 import os
 
 from flask import Flask, current_app, has_request_context, session
+from flask_babel import Domain
 from flask_login import current_user
 
 from app.extensions import babel
 from app.pluginhost import enabled_plugins
 
 
+class PerAppDomain(Domain):
+    """Flask-Babel's default domain belongs to the one ``Babel`` object every app shares and
+    caches the loaded catalogs per locale only, for the whole process: the first app's
+    translation folders would then serve every later app, so a second app with another
+    plugin's catalog (a test, or ``create_app`` twice in one process) would show that
+    plugin's English. Here each app keeps its own cache."""
+
+    def get_translations_cache(self, ctx: object) -> dict:
+        return current_app.extensions.setdefault("postline_translations", {})
+
+
 def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs(app))
     babel.init_app(app, locale_selector=select_locale)
+    if not isinstance(babel.__dict__.get("domain_instance"), PerAppDomain):
+        babel.__dict__["domain_instance"] = PerAppDomain()  # what its cached_property would hold
 
 
 def translation_dirs(app: Flask) -> list[str]:

@@ -102,19 +102,43 @@ def _newspaper_steps() -> list[dict[str, Any]]:
 
 
 def flow_12329(node_types: dict[str, type]) -> dict[str, Any]:
-    """Working days only; personal accounts, loans, a policy message."""
-    return {"title": "12329 住房公积金", "start": "welcome", "steps": [
+    """Working days only; personal accounts, loans, a policy message. With the housingfund
+    plugin's nodes declared: personal (identify, then a balance / loan / booking menu),
+    company, booking, policy guide and branch directory; without them, transfers."""
+    steps = [
         _step("welcome", "core.play", {"prompt": "welcome-12329"}, {"done": "blacklist"}),
         _step("blacklist", "core.blacklist", None, {"allowed": "hours"}),
         _step("hours", "core.time_condition", None, {"open": "menu", "closed": "closed"}),
-        _step("menu", "core.menu", {"prompt": "menu-12329", "timeout_s": 20, "idle_limit_s": 60},
-              {"1": "personal", "2": "loan", "3": "policy"}),
         _step("personal", "core.transfer", {"service": "个人公积金业务"}),
         _step("loan", "core.transfer", {"queue": "12329-loan", "service": "公积金贷款"}),
-        _step("policy", "core.play", {"prompt": "policy-12329"}, {"done": "menu"}),
         _step("closed", "core.hours", {"prompt": "closed-intro-12329"}, {"done": "voicemail"}),
         _step("voicemail", "core.voicemail", None, {"done": "bye"}),
         _step("bye", "core.hangup"),
+    ]
+    fund_nodes = ("housingfund.identify", "housingfund.balance", "housingfund.loan", "housingfund.company",
+                  "housingfund.booking", "housingfund.policy", "housingfund.branches")
+    if not all(name in node_types for name in fund_nodes):
+        return {"title": "12329 住房公积金", "start": "welcome", "steps": steps + [
+            _step("menu", "core.menu", {"prompt": "menu-12329", "timeout_s": 20, "idle_limit_s": 60},
+                  {"1": "personal", "2": "loan", "3": "policy"}),
+            _step("policy", "core.play", {"prompt": "policy-12329"}, {"done": "menu"}),
+        ]}
+
+    def fund(sid: str, node: str, wiring: dict[str, str]) -> dict[str, Any]:
+        return _step(sid, node, None, {o: wiring.get(o, "menu") for o in _outcomes(node_types[node])})
+
+    return {"title": "12329 住房公积金", "start": "welcome", "steps": steps + [
+        _step("menu", "core.menu", {"prompt": "housingfund/menu-main", "timeout_s": 20, "idle_limit_s": 60},
+              {"1": "identify", "2": "fund-company", "3": "fund-booking", "4": "fund-policy", "5": "fund-branches"}),
+        fund("identify", "housingfund.identify", {"identified": "personal-menu", "failed": "personal"}),
+        _step("personal-menu", "core.menu", {"prompt": "housingfund/menu-personal", "timeout_s": 10},
+              {"1": "fund-balance", "2": "fund-loan", "3": "fund-booking", "9": "menu"}),
+        fund("fund-balance", "housingfund.balance", {"done": "personal-menu", "failed": "personal"}),
+        fund("fund-loan", "housingfund.loan", {"done": "personal-menu", "none": "personal-menu", "failed": "loan"}),
+        fund("fund-company", "housingfund.company", {"failed": "personal"}),
+        fund("fund-booking", "housingfund.booking", {"failed": "personal"}),
+        fund("fund-policy", "housingfund.policy", {}),
+        fund("fund-branches", "housingfund.branches", {}),
     ]}
 
 

@@ -287,8 +287,8 @@ def _postline(tmp_path: Path, *args: str, path: str) -> subprocess.CompletedProc
         "POSTLINE_SECRET_KEY": "test-" + uuid.uuid4().hex,
         "POSTLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
         "POSTLINE_PLUGINS": ",".join(SHIPPED_PLUGINS),
-        # the code under test (a worktree run puts its own app and plugins first)
-        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
+        # the code under test, as the suite imports it (a checkout ahead of an installed copy)
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
     }
     return subprocess.run([str(POSTLINE), "prompts", *args], env=env, capture_output=True,
                           text=True, timeout=60)
