@@ -31,7 +31,7 @@ class DeskBookingForm(FlaskForm):
                            render_kw={"inputmode": "numeric"})
     kind = SelectField(_l("Visit for"), choices=[(k, KIND_LABELS[k]) for k in BOOKING_KINDS])
     branch = SelectField(_l("Branch"), choices=[(b.code, b.name) for b in guide.branches()])
-    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter the day of the visit."))])
+    day = DateField(_l("Day of the visit"), validators=[InputRequired(message=_l("Enter the day of the visit."))])
     start = StringField(_l("Start time"), validators=[
         Regexp(r"([01][0-9]|2[0-3]):[0-5][0-9]\Z", message=_l("A time such as 09:00."))],
         render_kw={"placeholder": "09:00"})

@@ -26,7 +26,7 @@ ALL_CALLS = "housingfund.all_calls"
 
 bp = Blueprint(PLUGIN, __name__, template_folder="templates")
 
-STATE_LABELS = {"normal": _l("Paying in"), "sealed": _l("Sealed"), "closed": _l("Closed")}
+STATE_LABELS = {"normal": _l("Paying in"), "sealed": _l("Sealed"), "closed": _l("Account closed")}
 LOAN_LABELS = {"received": _l("Application received"), "reviewing": _l("Under review"),
                "approved": _l("Approved, being paid out"), "repaying": _l("Being repaid"), "settled": _l("Settled")}
 METHOD_TITLES = {"account": _l("fund account"), "idcard": _l("ID card"), "card": _l("co-branded card"),
