@@ -59,18 +59,6 @@ def test_every_message_shown_has_a_chinese_translation():
     assert missing == [], "run `make translations` and translate:\n" + "\n".join(missing)
 
 
-def test_plugin_catalogs_keep_placeholders_and_are_compiled():
-    for name, folder in _plugin_catalogs().items():
-        source = {}
-        for message in _po(folder):
-            if message.id and message.string and not message.fuzzy:
-                assert _placeholders(message.id) == _placeholders(message.string), (name, message.id)
-                source[_key(message.id)] = _key(message.string)
-        with open(folder / "messages.mo", "rb") as handle:
-            compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
-        assert compiled == source, f"run `pybabel compile -d plugins/{name}/translations` and commit the .mo"
-
-
 def _placeholders(text: str | tuple[str, ...]) -> set[str]:
     texts = text if isinstance(text, tuple) else (text,)
     return {name for t in texts for name in re.findall(r"%\(\w+\)s", t)}

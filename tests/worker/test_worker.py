@@ -20,6 +20,13 @@ from app.extensions import db
 
 from cli_support import wait_for
 
+
+@pytest.fixture
+def postline_plugins():
+    """The core's own behaviour with the first business line only: the default flows and
+    demo data then do not depend on which other lines are shipped."""
+    return ["postcode"]
+
 JOIN_SECONDS = 20
 
 

@@ -25,6 +25,13 @@ from app.ivr.flows import defaults as default_flows
 from app.ivr.models import IVRFlow, IVRFlowVersion, IVRLine, Voicemail
 from app.ivr.simulator import HANGUP, SimulatedChannel, info_for, simulate
 
+
+@pytest.fixture
+def postline_plugins():
+    """The core's own behaviour with the first business line only: the default flows and
+    demo data then do not depend on which other lines are shipped."""
+    return ["postcode"]
+
 MONDAY_10H = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)   # 10:00 in Shanghai
 MONDAY_22H = datetime(2026, 11, 23, 14, 0, tzinfo=timezone.utc)  # 22:00 in Shanghai
 VIP = "13800000002"

@@ -21,6 +21,13 @@ from app.testing import submit
 
 
 @pytest.fixture
+def postline_plugins():
+    """The core's own behaviour with the first business line only: the default flows and
+    demo data then do not depend on which other lines are shipped."""
+    return ["postcode"]
+
+
+@pytest.fixture
 def app_config(app_config, tmp_path):
     return app_config | {"IVR_RECORDINGS_DIR": str(tmp_path / "recordings"),
                          "TIMEZONE": "Asia/Shanghai"}
