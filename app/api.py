@@ -49,9 +49,10 @@ from app.notify.addresses import EmailAddress, PhoneNumber, email_problem, phone
 from app.notify.sending import send as send_message
 from app.pluginhost.settings import get_setting
 from app.reports.excel import Column, add_table_sheet, table_workbook
+from app.reports.forms import LastDaysForm, last_days
 from app.reports.progress import report_progress
 from app.tickets.opening import UnknownTicketType, open_work_order
-from app.timeutil import local, utcnow
+from app.timeutil import centre_today, local, utc_bounds, utcnow
 
 __all__ = [
     "AgentForm", "AmiEvent", "Audited", "CallRecord", "CliCommand", "Column", "Customer", "DemoData", "IVRNode",
@@ -59,6 +60,8 @@ __all__ = [
     "User", "add_table_sheet", "audit", "current_user", "db", "get_setting", "has_permission",
     "hookimpl", "local", "neutralise", "permission_required", "public",
     "register_flush", "report_progress", "table_workbook", "utcnow",
+    # reports over the centre's days
+    "LastDaysForm", "centre_today", "last_days", "utc_bounds",
     # the IVR node API
     "Call", "Hangup", "Node", "Param", "Recording", "mask",
     # the knowledge base

@@ -77,3 +77,14 @@ def within_days(column: Any, first: date | None, last: date | None) -> list[Any]
     if last:
         conditions.append(column < day_start_utc(last + timedelta(days=1)))
     return conditions
+
+
+def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The stored (naive UTC) times from the start of the centre's day ``start`` to the end
+    of its day ``end``: what a report over local days selects (``>= low``, ``< high``)."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+    return utc(start), utc(end + timedelta(days=1))

@@ -7,52 +7,25 @@ code runs on SQLite and PostgreSQL without time-zone functions."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from openpyxl import Workbook
 from sqlalchemy import select
-from wtforms import DateField
-from wtforms.validators import InputRequired, ValidationError
 
 from app import api
 
 from .models import CHANNELS, PICKUP_STATES, EmsPickup, EmsQuery
 
-DEFAULT_DAYS = 30
-
-
-def today() -> date:
-    return api.local(api.utcnow()).date()  # type: ignore[union-attr]  # never None for a time
-
-
-class PeriodForm(FlaskForm):
-    start = DateField(_l("From"), validators=[InputRequired()],
-                      default=lambda: today() - timedelta(days=DEFAULT_DAYS - 1))
-    end = DateField(_l("To (inclusive)"), validators=[InputRequired()], default=today)
-
-    def validate_end(self, field: DateField) -> None:
-        if self.start.data and field.data and field.data < self.start.data:
-            raise ValidationError(_l("The end date must not be before the start date."))
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """Naive UTC from the start of ``start`` to the end of ``end``, in the centre's days."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-
-    def utc(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-    return utc(start), utc(end + timedelta(days=1))
+#: The reports' form: the centre's last 30 days by default.
+PeriodForm = api.LastDaysForm
+today = api.centre_today
+utc_bounds = api.utc_bounds
 
 
 def _period(params: dict[str, Any]) -> tuple[date, date]:
-    return (params.get("start") or today() - timedelta(days=DEFAULT_DAYS - 1), params.get("end") or today())
+    return api.last_days(params)
 
 
 def query_counts(start: date, end: date) -> list[tuple[date, dict[str, int], int]]:

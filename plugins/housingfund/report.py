@@ -8,18 +8,12 @@ selected the range, so the same code runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from openpyxl import Workbook
 from sqlalchemy import select
-from wtforms import DateField
-from wtforms.validators import InputRequired, ValidationError
 
 from app import api
 
@@ -27,30 +21,8 @@ from . import guide
 from .forms import KIND_LABELS
 from .models import Booking, BookingSlot, Identification
 
-DEFAULT_DAYS = 30
-
-
-def today() -> date:
-    return api.local(api.utcnow()).date()  # type: ignore[union-attr]
-
-
-class BookingReportForm(FlaskForm):
-    start = DateField(_l("From"), validators=[InputRequired()],
-                      default=lambda: today() - timedelta(days=DEFAULT_DAYS - 1))
-    end = DateField(_l("To (inclusive)"), validators=[InputRequired()], default=today)
-
-    def validate_end(self, field: DateField) -> None:
-        if self.start.data and field.data and field.data < self.start.data:
-            raise ValidationError(_l("The end date must not be before the start date."))
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-
-    def utc(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-    return utc(start), utc(end + timedelta(days=1))
+#: The report's form: the centre's last 30 days by default.
+BookingReportForm = api.LastDaysForm
 
 
 def method_label(method: str) -> str:
@@ -64,13 +36,12 @@ def channel_label(channel: str) -> str:
 
 
 def build(params: dict[str, Any]) -> Workbook:
-    start = params.get("start") or today() - timedelta(days=DEFAULT_DAYS - 1)
-    end = params.get("end") or today()
+    start, end = api.last_days(params)
     if isinstance(start, str):
         start = date.fromisoformat(start)
     if isinstance(end, str):
         end = date.fromisoformat(end)
-    low, high = utc_bounds(start, end)
+    low, high = api.utc_bounds(start, end)
     session = api.db.session
     identified: Counter[tuple[date, str]] = Counter()
     for at, method in session.execute(select(Identification.at, Identification.method)

@@ -5,56 +5,32 @@ cancellations by the day they were asked). Money is counted in fen and written i
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from openpyxl import Workbook
 from sqlalchemy import select
-from wtforms import DateField
-from wtforms.validators import InputRequired, ValidationError
 
 from app import api
 
 from .codes import PERIODS
 from .models import NewspaperSubscription, NewspaperTitle
-from .orders import today
 
-DEFAULT_DAYS = 30
 MONEY = "0.00"
 
 
-class RangeForm(FlaskForm):
-    start = DateField(_l("From"), validators=[InputRequired()],
-                      default=lambda: today() - timedelta(days=DEFAULT_DAYS - 1))
-    end = DateField(_l("To (inclusive)"), validators=[InputRequired()], default=today)
-
-    def validate_end(self, field: DateField) -> None:
-        if self.start.data and field.data and field.data < self.start.data:
-            raise ValidationError(_l("The end date must not be before the start date."))
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-
-    def utc(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-    return utc(start), utc(end + timedelta(days=1))
+#: The reports' form: the centre's last 30 days by default.
+RangeForm = api.LastDaysForm
 
 
 def _range(params: dict[str, Any]) -> tuple[datetime, datetime]:
-    start = params.get("start") or today() - timedelta(days=DEFAULT_DAYS - 1)
-    end = params.get("end") or today()
+    start, end = api.last_days(params)
     if isinstance(start, str):
         start = date.fromisoformat(start)
     if isinstance(end, str):
         end = date.fromisoformat(end)
-    return utc_bounds(start, end)
+    return api.utc_bounds(start, end)
 
 
 def yuan(fen: int) -> float:

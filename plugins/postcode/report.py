@@ -7,55 +7,24 @@ same code runs on SQLite and PostgreSQL without time-zone functions."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from openpyxl import Workbook
 from sqlalchemy import select
-from wtforms import DateField
-from wtforms.validators import InputRequired, ValidationError
 
 from app import api
 
 from .models import PostcodeLookup
 
-DEFAULT_DAYS = 30
-
-
-def today() -> date:
-    """Today in the centre's timezone."""
-    return api.local(api.utcnow()).date()  # type: ignore[union-attr]  # never None for a time
-
-
-class LookupReportForm(FlaskForm):
-    start = DateField(_l("From"), validators=[InputRequired()],
-                      default=lambda: today() - timedelta(days=DEFAULT_DAYS - 1))
-    end = DateField(_l("To (inclusive)"), validators=[InputRequired()], default=today)
-
-    def validate_end(self, field: DateField) -> None:
-        if self.start.data and field.data and field.data < self.start.data:
-            raise ValidationError(_l("The end date must not be before the start date."))
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The stored (naive UTC) times from the start of ``start`` to the end of ``end``, both
-    in the centre's timezone."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-
-    def utc(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-    return utc(start), utc(end + timedelta(days=1))
+#: The report's form: the centre's last 30 days by default.
+LookupReportForm = api.LastDaysForm
 
 
 def counts(start: date, end: date) -> list[tuple[date, str, str, int, int]]:
     """(day, agent, kind, lookups, lookups without result), sorted by day, agent, kind."""
-    low, high = utc_bounds(start, end)
+    low, high = api.utc_bounds(start, end)
     stmt = (
         select(PostcodeLookup.at, PostcodeLookup.kind, PostcodeLookup.result_count,
                api.User.username, api.User.display_name)
@@ -85,8 +54,7 @@ def kind_label(kind: str) -> str:
 
 def build(params: dict[str, Any]) -> Workbook:
     """The workbook for the reports page (``params`` from :class:`LookupReportForm`)."""
-    start = params.get("start") or today() - timedelta(days=DEFAULT_DAYS - 1)
-    end = params.get("end") or today()
+    start, end = api.last_days(params)
     columns = [
         api.Column(_("Date"), 12, "yyyy-mm-dd"),
         api.Column(_("Agent"), 24),
