@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -239,6 +240,30 @@ class SubscribeNode(_OrderNode):
         return "done"
 
 
+def _served_subscription(call: api.Call, tries: int) -> str | tuple[Any, Any, Any, date]:
+    """The caller's subscription still to be served, with what stopping it next allows
+    (the months and the refund), for a change of address or a cancellation; or the outcome
+    when there is none (``failed``: the account did not open; ``not_found``)."""
+    subscriber = _subscriber(call)
+    if subscriber is None:
+        return "failed"
+    day = call.local_now().date()
+    subscription = _subscription(call, subscriber, tries, day,
+                                 replayed=lambda title: _cancelled_in(call, subscriber, title))
+    if subscription is None:
+        return "not_found"
+    call.data["newspaper.subscription"] = subscription.id
+    if subscription.status == CANCELLED:  # this call cancelled it already: say what was saved
+        quote = orders.CancelQuote(subscription.stop_from or day, subscription.refund_months,
+                                   subscription.refund_fen)
+    else:
+        quote = orders.quote_cancel(subscription, day)
+    if quote.months == 0:
+        call.play(NOTHING_LEFT)
+        return "not_found"
+    return subscriber, subscription, quote, day
+
+
 class ChangeAddressNode(_OrderNode):
     """改寄: one of the subscriber's other registered addresses, from the next month the
     deadline allows (a new address is an agent's work: ``no_address``)."""
@@ -246,23 +271,10 @@ class ChangeAddressNode(_OrderNode):
     outcomes = ("done", "declined", "not_found", "failed", "no_address")
 
     def run(self, call: api.Call) -> str:
-        subscriber = _subscriber(call)
-        if subscriber is None:
-            return "failed"
-        day = call.local_now().date()
-        subscription = _subscription(call, subscriber, self.params["tries"], day,
-                                     replayed=lambda title: _cancelled_in(call, subscriber, title))
-        if subscription is None:
-            return "not_found"
-        call.data["newspaper.subscription"] = subscription.id
-        if subscription.status == CANCELLED:  # this call cancelled it already: say what was saved
-            quote = orders.CancelQuote(subscription.stop_from or day, subscription.refund_months,
-                                       subscription.refund_fen)
-        else:
-            quote = orders.quote_cancel(subscription, day)
-        if quote.months == 0:
-            call.play(NOTHING_LEFT)
-            return "not_found"
+        found = _served_subscription(call, self.params["tries"])
+        if isinstance(found, str):
+            return found
+        subscriber, subscription, quote, day = found
         addresses = {str(a.position): a for a in subscriber.addresses if a.position < 10}
         current = orders.current_address(subscription, quote.stop_from)
         if not [a for a in addresses.values() if a.text != current]:
@@ -300,23 +312,10 @@ class CancelNode(_OrderNode):
     outcomes = ("done", "declined", "not_found", "failed")
 
     def run(self, call: api.Call) -> str:
-        subscriber = _subscriber(call)
-        if subscriber is None:
-            return "failed"
-        day = call.local_now().date()
-        subscription = _subscription(call, subscriber, self.params["tries"], day,
-                                     replayed=lambda title: _cancelled_in(call, subscriber, title))
-        if subscription is None:
-            return "not_found"
-        call.data["newspaper.subscription"] = subscription.id
-        if subscription.status == CANCELLED:  # this call cancelled it already: say what was saved
-            quote = orders.CancelQuote(subscription.stop_from or day, subscription.refund_months,
-                                       subscription.refund_fen)
-        else:
-            quote = orders.quote_cancel(subscription, day)
-        if quote.months == 0:
-            call.play(NOTHING_LEFT)
-            return "not_found"
+        found = _served_subscription(call, self.params["tries"])
+        if isinstance(found, str):
+            return found
+        subscriber, subscription, quote, day = found
         call.play(CANCEL_WHAT)
         say_code(call, subscription.title.code)
         call.play(FROM)
