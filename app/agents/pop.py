@@ -26,8 +26,9 @@ from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.declarations import ScreenPopPanel
 from app.extensions import db
+from app.ivr.incidents import incident_of
 from app.ivr.masking import MASK
-from app.ivr.models import IVRIncident, IVRLine
+from app.ivr.models import IVRLine
 from app.ivr.nodes.region import REGION_KEY
 from app.ivr.nodes.registry import node_specs
 from app.ivr.web.texts import OUTCOME_TITLES, STEP_OUTCOME_TITLES
@@ -118,22 +119,15 @@ def build(call: DeskCall) -> Pop:
         desk_call=call, caller=call.caller, customer=customer,
         vip=bool(customer and customer.vip), blacklisted=bool(customer and customer.blacklisted),
         line_number=record.line if record else "", line_name=line.name if line else "",
-        region=_region(record), incident=_incident(record), record=record, steps=_steps(record), data=ivr_data(record),
+        region=str(_record_data(record).get(REGION_KEY, "")), incident=_incident(record), record=record,
+        steps=_steps(record), data=ivr_data(record),
         last_agent=_last_agent(call, forms), open_orders=_orders(customer, forms, open_only=True),
         recent_calls=_recent_calls(forms, record), recent_orders=_orders(customer, forms, open_only=False),
         transfer=_transfer(call), panels=_panels(call))
 
 
-def _region(record: CallRecord | None) -> str:
-    try:
-        data = json.loads(record.data or "{}") if record else {}
-    except ValueError:
-        return ""
-    return str(data.get(REGION_KEY, "")) if isinstance(data, dict) else ""
-
-
 def _incident(record: CallRecord | None) -> str:
-    incident = db.session.get(IVRIncident, record.incident_id) if record and record.incident_id else None
+    incident = incident_of(record)
     return incident.title if incident else ""
 
 
@@ -167,12 +161,7 @@ def ivr_data(record: CallRecord | None) -> list[tuple[str, str]]:
     """The IVR's data as (name, value) lines, nested values flattened to ``a.b``; never a
     PIN: an entry named like one, or a secret the IVR masked whole (``******``), is left
     out; an account masked to its last digits (``********5678``) is what agents may see."""
-    if record is None:
-        return []
-    try:
-        data = json.loads(record.data or "{}")
-    except ValueError:
-        return []
+    data = _record_data(record)
     lines: list[tuple[str, str]] = []
 
     def walk(prefix: str, value: Any) -> None:
@@ -185,8 +174,17 @@ def ivr_data(record: CallRecord | None) -> list[tuple[str, str]]:
             return
         lines.append((prefix, text))
 
-    walk("", data if isinstance(data, dict) else {})
+    walk("", data)
     return lines
+
+
+def _record_data(record: CallRecord | None) -> dict[str, Any]:
+    """What the IVR stored on the call (its JSON ``data``); {} when none or unreadable."""
+    try:
+        data = json.loads(record.data or "{}") if record else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _last_agent(call: DeskCall, forms: list[str]) -> str:

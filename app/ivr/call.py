@@ -195,7 +195,7 @@ class Call:
         Not played at all when the caller already pressed one (they know where to go)."""
         if self.typeahead:
             return
-        self.typeahead = self.play(prompt, self.keys_ahead) if self.keys_ahead else self.play(prompt)
+        self.typeahead = self.play(prompt, self.keys_ahead)
 
     def say_digits(self, digits: str) -> None:
         digits = str(digits)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from app.calls.models import CallRecord
 from app.declarations import Prompt
 from app.extensions import db
 from app.ivr.models import IVRIncident
@@ -24,6 +25,11 @@ def active_for(line_id: int | None, at: datetime) -> IVRIncident | None:
         .order_by(IVRIncident.line_id.is_(None), IVRIncident.starts_at.desc(), IVRIncident.id.desc())
         .limit(1))
     return found.first()
+
+
+def incident_of(record: CallRecord | None) -> IVRIncident | None:
+    """The announcement that was on when the call came (what its record is tagged with)."""
+    return db.session.get(IVRIncident, record.incident_id) if record and record.incident_id else None
 
 
 def make_sound(incident: IVRIncident) -> None:

@@ -44,7 +44,8 @@ def _first_of_last_days() -> date:
 
 class LastDaysForm(FlaskForm):
     """A range of the centre's days, the last 30 by default: the form of the lines' own
-    reports (postcode lookups, tracking queries, orders); read it with :func:`last_days`."""
+    reports (postcode lookups, tracking queries, orders); read it with :func:`last_days`.
+    Not a :class:`PeriodReportForm`: such reports are not offered for scheduled delivery."""
 
     start = DateField(_l("From"), validators=[InputRequired()], default=_first_of_last_days)
     end = DateField(_l("To (inclusive)"), validators=[InputRequired()], default=today)

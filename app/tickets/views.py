@@ -20,7 +20,7 @@ from app.auth.permissions import has_permission, permission_required
 from app.calls.models import CallRecord
 from app.customers.models import Customer
 from app.extensions import db
-from app.ivr.models import IVRIncident
+from app.ivr.incidents import incident_of
 from app.tickets import answers
 from app.tickets.callback_models import tasks_of
 from app.tickets.deadlines import RUNNING, Clocks
@@ -142,7 +142,7 @@ def detail(number: str) -> str:
                            history_values=value_labels(order),
                            may_note=has_permission(current_user, "tickets.view"),
                            attachments={str(a.id): a for a in order.attachments},
-                           attachment_form=AttachmentForm(), incident=_incident(order.call),
+                           attachment_form=AttachmentForm(), incident=incident_of(order.call),
                            attachment_accept=",".join(e for endings in ALLOWED.values() for e in endings),
                            **knowledge)
 
@@ -187,11 +187,6 @@ def use_answer(number: str, article_id: int) -> Response:
     changed(order, "note")
     flash(_("The answer was added as a note the customer may hear."), "ok")
     return redirect(url_for("tickets.detail", number=number))
-
-
-def _incident(call: CallRecord | None) -> IVRIncident | None:
-    """The incident announcement that was on when the order's call came."""
-    return db.session.get(IVRIncident, call.incident_id) if call and call.incident_id else None
 
 
 def _call_data(call: CallRecord | None) -> dict[str, Any]:
